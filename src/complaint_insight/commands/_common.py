@@ -1,0 +1,93 @@
+"""Pieces shared by the table-processing sub-commands."""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from complaint_insight.errors import InputError
+from complaint_insight.io import TableWriter, iter_table, table_format
+
+
+def add_io_arguments(parser, *, id_column: bool = True) -> None:
+    parser.add_argument("input", metavar="INPUT", help="CSV, TSV, Parquet or JSON Lines file")
+    parser.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="output file; format from extension")
+    parser.add_argument("--text-column", default="text", help="column holding the feedback text (default: text)")
+    if id_column:
+        parser.add_argument("--id-column", default=None, help="column holding row ids (kept; named in errors)")
+    parser.add_argument("--chunk-size", type=int, default=20_000, help="rows processed at a time (default 20000)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--no-formula-guard",
+        action="store_true",
+        help="write CSV cells starting with = + - @ as they are (default: prefix a ' so spreadsheets do not run them)",
+    )
+
+
+def check_paths(args) -> None:
+    table_format(args.input)
+    table_format(args.output)
+    if not Path(args.input).is_file():
+        raise InputError(f"{args.input}: file not found")
+    if Path(args.input).resolve() == Path(args.output).resolve():
+        raise InputError("OUTPUT must be a different file from INPUT")
+    if args.chunk_size < 1:
+        raise InputError("--chunk-size must be at least 1")
+
+
+def require_columns(frame: pd.DataFrame, path: str, **columns: str | None) -> None:
+    for role, column in columns.items():
+        if column is not None and column not in frame.columns:
+            raise InputError(
+                f"{path}: {role.replace('_', ' ')} {column!r} not found; columns are: "
+                + ", ".join(map(str, frame.columns))
+            )
+
+
+def count_rows(path: str) -> int | None:
+    """Cheap row count for the progress bar (Parquet metadata, or line count), or None."""
+    fmt = table_format(path)
+    try:
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            return pq.ParquetFile(path).metadata.num_rows
+        if fmt == "jsonl":
+            with open(path, "rb") as fh:
+                return sum(1 for line in fh if line.strip())
+    except Exception:
+        return None
+    return None  # CSV rows can span lines; the bar then counts up without a total
+
+
+def process_table(args, transform: Callable[[pd.DataFrame], pd.DataFrame], *, desc: str) -> int:
+    """Stream INPUT through ``transform`` chunk by chunk into OUTPUT; return the row count."""
+    from tqdm import tqdm
+
+    check_paths(args)
+    total = count_rows(args.input)
+    bar = tqdm(total=total, unit="rows", desc=desc, file=sys.stderr, disable=args.quiet, mininterval=0.5, leave=False)
+    rows = 0
+    with TableWriter(args.output, csv_formula_guard=not args.no_formula_guard) as writer:
+        for chunk in _chunks(args):
+            out = transform(chunk)
+            if len(out) != len(chunk):  # never silently drop or add rows
+                raise RuntimeError(f"transform returned {len(out)} rows for {len(chunk)}")
+            writer.write(out)
+            rows += len(chunk)
+            bar.update(len(chunk))
+    bar.close()
+    if not args.quiet:
+        print(f"{desc}: {rows} rows -> {args.output}", file=sys.stderr)
+    return rows
+
+
+def _chunks(args) -> Iterator[pd.DataFrame]:
+    first = True
+    for chunk in iter_table(args.input, chunksize=args.chunk_size):
+        if first:
+            require_columns(chunk, args.input, text_column=args.text_column, id_column=getattr(args, "id_column", None))
+            first = False
+        yield chunk

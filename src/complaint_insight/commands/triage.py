@@ -1,0 +1,32 @@
+"""``complaint-insight triage INPUT -o OUTPUT --text-column text --id-column id [--model PATH]``"""
+from __future__ import annotations
+
+from complaint_insight.commands._common import add_io_arguments, process_table
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "triage",
+        help="is each row a complaint? (+ risk, cues and a staff prompt)",
+        description="Add triage columns (is_complaint, complaint_probability, red_flags, severity, "
+        "intensity, cues, prompt) to every row of INPUT, keeping all rows, columns and their order.",
+    )
+    add_io_arguments(parser)
+    parser.add_argument("--model", default=None, help="classifier folder (default: the shipped model)")
+    parser.add_argument("--threshold", type=float, default=None, help="probability threshold (default 0.5)")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from complaint_insight.errors import InputError
+    from complaint_insight.triage import Triager
+
+    if args.threshold is not None and not 0 <= args.threshold <= 1:
+        raise InputError("--threshold must be between 0 and 1")
+    triager = Triager(args.model, threshold=args.threshold)
+    process_table(
+        args,
+        lambda chunk: triager.assess_frame(chunk, text_column=args.text_column, id_column=args.id_column),
+        desc="triage",
+    )
+    return 0

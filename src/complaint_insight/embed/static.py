@@ -1,0 +1,32 @@
+"""The default embedder: a static (model2vec) model shipped in ``models/``."""
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from complaint_insight.artifacts import verify
+
+
+class StaticEmbedder:
+    """Token-embedding lookup + mean pooling; deterministic, thread-safe, no torch."""
+
+    def __init__(self, path: str | Path, *, batch_size: int = 2048):
+        self.path = Path(path)
+        manifest = verify(self.path, kind="static-embedder")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for the network
+        from model2vec import StaticModel
+
+        self._model = StaticModel.from_pretrained(str(self.path))
+        self.dim = int(self._model.dim)
+        self.name = f"static:{self.path.name}@{manifest['files']['model.safetensors']['sha256'][:12]}"
+        self.batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # model2vec's multiprocessing would fork per call; batching in-process is faster here.
+        vectors = self._model.encode(list(texts), batch_size=self.batch_size, use_multiprocessing=False)
+        return np.asarray(vectors, dtype=np.float32)

@@ -1,0 +1,177 @@
+"""Reading and writing tables (CSV, TSV, Parquet, JSON Lines), in chunks, without losing rows.
+
+Guarantees: every input row comes out once, in input order; CSV cells are read as text exactly as
+written (``"N/A"`` stays ``"N/A"``, ``"00123"`` stays ``"00123"``); CSV output neutralises cells
+that a spreadsheet would run as a formula (a leading ``= + - @``, tab or carriage return gets a
+``'`` prefix, OWASP's advice), unless ``csv_formula_guard=False``.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from complaint_insight.errors import InputError
+
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def table_format(path: str | Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(
+            f"{path}: unsupported file type {suffix or '(none)'!r}; use one of {', '.join(sorted(FORMATS))}"
+        )
+    return FORMATS[suffix]
+
+
+def iter_table(path: str | Path, chunksize: int = 50_000) -> Iterator[pd.DataFrame]:
+    """Yield the table in order, in chunks whose index continues from one chunk to the next."""
+    path = Path(path)
+    fmt = table_format(path)
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    try:
+        if fmt in ("csv", "tsv"):
+            reader = pd.read_csv(
+                path,
+                sep="," if fmt == "csv" else "\t",
+                dtype=str,
+                keep_default_na=False,
+                chunksize=chunksize,
+                encoding="utf-8",
+                encoding_errors="replace",
+            )
+            yield from reader
+        elif fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            start = 0
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=chunksize):
+                chunk = batch.to_pandas()
+                chunk.index = pd.RangeIndex(start, start + len(chunk))
+                start += len(chunk)
+                yield chunk
+        else:
+            start = 0
+            for chunk in pd.read_json(path, lines=True, chunksize=chunksize, dtype=False):
+                chunk.index = pd.RangeIndex(start, start + len(chunk))
+                start += len(chunk)
+                yield chunk
+    except InputError:
+        raise
+    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(f"{path}: cannot read as {fmt}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    except Exception as exc:  # pyarrow raises its own error types for corrupt files
+        if type(exc).__module__.startswith("pyarrow"):
+            raise InputError(f"{path}: cannot read as {fmt}: {exc}") from None
+        raise
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    chunks = list(iter_table(path))
+    if not chunks:
+        return pd.DataFrame()
+    return pd.concat(chunks)
+
+
+def neutralise_formula(value):
+    """Prefix a ``'`` to text a spreadsheet would execute as a formula; numbers stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+class TableWriter:
+    """Write chunks one after another to CSV/TSV/Parquet/JSONL, keeping columns and order."""
+
+    def __init__(self, path: str | Path, *, csv_formula_guard: bool = True):
+        self.path = Path(path)
+        self.format = table_format(self.path)
+        self.csv_formula_guard = csv_formula_guard
+        self._started = False
+        self._parquet = None
+        self._schema = None
+
+    def __enter__(self) -> "TableWriter":
+        if not self.path.parent.exists():
+            raise InputError(f"{self.path}: folder {self.path.parent} does not exist")
+        return self
+
+    def write(self, frame: pd.DataFrame) -> None:
+        try:
+            self._write(frame)
+        except OSError as exc:
+            raise InputError(f"{self.path}: cannot write: {exc.strerror or exc}") from None
+        self._started = True
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        if self.format in ("csv", "tsv"):
+            out = frame
+            if self.csv_formula_guard:
+                out = frame.copy()
+                for col in out.columns:
+                    if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+                        out[col] = out[col].map(neutralise_formula)
+            out.to_csv(
+                self.path,
+                sep="," if self.format == "csv" else "\t",
+                index=False,
+                mode="a" if self._started else "w",
+                header=not self._started,
+                quoting=csv.QUOTE_MINIMAL,
+                encoding="utf-8",
+            )
+        elif self.format == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if self._parquet is None:
+                self._schema = table.schema
+                self._parquet = pq.ParquetWriter(self.path, self._schema)
+            else:
+                table = table.cast(self._schema)
+            self._parquet.write_table(table)
+        else:
+            # NaN is not valid JSON: missing values become null.
+            records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+            with open(self.path, "a" if self._started else "w", encoding="utf-8") as fh:
+                for record in records:
+                    fh.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+
+    def close(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+            self._parquet = None
+        if not self._started and self.format != "parquet":
+            self.path.write_text("", encoding="utf-8")
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _json_default(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, *, csv_formula_guard: bool = True) -> None:
+    with TableWriter(path, csv_formula_guard=csv_formula_guard) as writer:
+        writer.write(frame)

@@ -1,0 +1,136 @@
+"""The triage facade: text(s) or a DataFrame in, results out, rows never dropped or reordered."""
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from complaint_insight.errors import InputError
+from complaint_insight.text import MAX_MODEL_CHARS, coerce_text, content_status
+from complaint_insight.triage.classifier import ComplaintClassifier
+from complaint_insight.triage.result import ROW_COLUMNS, TriageResult
+
+_DEFAULT_LOCK = threading.Lock()
+_DEFAULT_CLASSIFIERS: dict[str, ComplaintClassifier] = {}
+
+
+def load_classifier(path: str | Path | None = None) -> ComplaintClassifier:
+    """Load (once per process) the shipped classifier or one saved with ``ComplaintClassifier.save``."""
+    from complaint_insight.resources import DEFAULT_CLASSIFIER, model_path
+
+    key = str(path or model_path(DEFAULT_CLASSIFIER))
+    with _DEFAULT_LOCK:
+        if key not in _DEFAULT_CLASSIFIERS:
+            _DEFAULT_CLASSIFIERS[key] = ComplaintClassifier.load(key)
+        return _DEFAULT_CLASSIFIERS[key]
+
+
+class Triager:
+    """Assess feedback: complaint or not (calibrated), plus risk, cues and a staff prompt.
+
+    Parameters
+    ----------
+    classifier : ComplaintClassifier, path or None
+        ``None`` loads the shipped default from ``models/complaint-classifier``.
+    threshold : float or None
+        Probability at or above which a text is treated as a complaint. ``None`` uses the
+        classifier's own (0.5 for the shipped model: its probabilities are calibrated).
+    """
+
+    def __init__(self, classifier: ComplaintClassifier | str | Path | None = None, *, threshold: float | None = None):
+        if classifier is None or isinstance(classifier, (str, Path)):
+            classifier = load_classifier(classifier)
+        self.classifier = classifier
+        if threshold is not None and not 0.0 <= float(threshold) <= 1.0:
+            raise ValueError(f"threshold must be between 0 and 1, got {threshold}")
+        self.threshold = float(classifier.threshold if threshold is None else threshold)
+
+    # -- single text -----------------------------------------------------------------------
+    def assess(self, text: Any, *, id: Any = None) -> TriageResult:
+        return self.assess_many([text], ids=[id])[0]
+
+    # -- batch -------------------------------------------------------------------------------
+    def assess_many(self, texts: Iterable[Any], ids: Sequence[Any] | None = None) -> list[TriageResult]:
+        if isinstance(texts, (str, bytes)):
+            raise TypeError("assess_many expects a sequence of texts; use assess() for one text")
+        labels = list(ids) if ids is not None else None
+        texts = list(texts)
+        if labels is not None and len(labels) != len(texts):
+            raise ValueError(f"got {len(texts)} texts but {len(labels)} ids")
+        names = labels if labels is not None else list(range(len(texts)))
+        strings = [coerce_text(t, row=name) for t, name in zip(texts, names)]
+        statuses = [content_status(s) for s in strings]
+        scorable = [i for i, st in enumerate(statuses) if st == "ok"]
+        probabilities = np.full(len(strings), np.nan)
+        if scorable:
+            probabilities[scorable] = self.classifier.predict_proba([strings[i] for i in scorable])[:, 1]
+        results = []
+        for i, text in enumerate(strings):
+            status = statuses[i]
+            if status == "ok":
+                p = float(probabilities[i])
+                is_complaint = int(p >= self.threshold)
+            elif status == "empty":
+                p, is_complaint = 0.0, 0  # an empty answer expresses nothing
+            else:
+                p, is_complaint = None, 0  # no guess: a person has to read it
+            results.append(
+                TriageResult(
+                    id=labels[i] if labels is not None else None,
+                    is_complaint=is_complaint,
+                    complaint_probability=p,
+                    threshold=self.threshold,
+                    status=status,
+                    needs_human_reader=status in ("unreadable", "non_english"),
+                    truncated=len(text) > MAX_MODEL_CHARS,
+                )
+            )
+        return results
+
+    def assess_frame(
+        self, frame: pd.DataFrame, text_column: str = "text", id_column: str | None = None
+    ) -> pd.DataFrame:
+        """Return ``frame`` (same rows, order, index and columns) with the triage columns added."""
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
+        for name, column in (("text", text_column), ("id", id_column)):
+            if column is not None and column not in frame.columns:
+                raise InputError(
+                    f"{name} column {column!r} not found; available columns: {', '.join(map(str, frame.columns))}"
+                )
+        ids = frame[id_column].tolist() if id_column else [f"index {i!r}" for i in frame.index]
+        results = self.assess_many(frame[text_column].tolist(), ids=ids)
+        rows = pd.DataFrame([r.to_row() for r in results], index=frame.index, columns=list(ROW_COLUMNS))
+        clashes = [c for c in rows.columns if c in frame.columns]
+        if clashes:
+            warnings.warn(f"replacing existing column(s) {clashes} with new triage results", stacklevel=2)
+        out = frame.drop(columns=clashes).copy() if clashes else frame.copy()
+        for column in rows.columns:
+            out[column] = rows[column]
+        return out
+
+
+_DEFAULT_TRIAGER: Triager | None = None
+
+
+def _default_triager() -> Triager:
+    global _DEFAULT_TRIAGER
+    if _DEFAULT_TRIAGER is None:
+        _DEFAULT_TRIAGER = Triager()
+    return _DEFAULT_TRIAGER
+
+
+def triage(text: Any, *, id: Any = None) -> TriageResult:
+    """Assess one piece of feedback with the shipped default models."""
+    return _default_triager().assess(text, id=id)
+
+
+def triage_frame(frame: pd.DataFrame, text_column: str = "text", id_column: str | None = None) -> pd.DataFrame:
+    """Assess every row of a DataFrame with the shipped default models (rows kept as they are)."""
+    return _default_triager().assess_frame(frame, text_column=text_column, id_column=id_column)
+
