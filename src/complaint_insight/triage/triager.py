@@ -7,27 +7,42 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from complaint_insight.errors import InputError
 from complaint_insight.text import MAX_MODEL_CHARS, coerce_text, content_status
-from complaint_insight.triage.classifier import ComplaintClassifier
 from complaint_insight.triage.result import ROW_COLUMNS, TriageResult
 
+if TYPE_CHECKING:  # pandas and scikit-learn load only when a caller needs them
+    import pandas as pd
+
+    from complaint_insight.triage.classifier import ComplaintClassifier
+
 _DEFAULT_LOCK = threading.Lock()
-_DEFAULT_CLASSIFIERS: dict[str, ComplaintClassifier] = {}
+_LOADED: dict[str, Any] = {}
 
 
-def load_classifier(path: str | Path | None = None) -> ComplaintClassifier:
-    """Load (once per process) the shipped classifier or one saved with ``ComplaintClassifier.save``."""
+def load_classifier(path: str | Path | None = None):
+    """Load (once per process) the shipped classifier, or one saved with ``ComplaintClassifier.save``.
+
+    Returns the light :class:`~complaint_insight.triage.scorer.CompiledComplaintScorer` when the
+    model's feature blocks are compiled (the default's are), else the scikit-learn estimator.
+    """
     from complaint_insight.resources import DEFAULT_CLASSIFIER, model_path
+    from complaint_insight.triage.scorer import CompiledComplaintScorer
 
     key = str(path or model_path(DEFAULT_CLASSIFIER))
     with _DEFAULT_LOCK:
-        if key not in _DEFAULT_CLASSIFIERS:
-            _DEFAULT_CLASSIFIERS[key] = ComplaintClassifier.load(key)
-        return _DEFAULT_CLASSIFIERS[key]
+        if key not in _LOADED:
+            try:
+                _LOADED[key] = CompiledComplaintScorer.load(key)
+            except NotImplementedError:
+                from complaint_insight.triage.classifier import ComplaintClassifier
+
+                _LOADED[key] = ComplaintClassifier.load(key)
+        return _LOADED[key]
 
 
 class Triager:
@@ -35,20 +50,50 @@ class Triager:
 
     Parameters
     ----------
-    classifier : ComplaintClassifier, path or None
+    classifier : fitted ComplaintClassifier, model folder path, or None
         ``None`` loads the shipped default from ``models/complaint-classifier``.
     threshold : float or None
         Probability at or above which a text is treated as a complaint. ``None`` uses the
         classifier's own (0.5 for the shipped model: its probabilities are calibrated).
+    n_jobs : int or None
+        Worker processes for large batches (joblib; ``-1`` = all cores). Batches smaller than
+        ``MIN_ROWS_PER_JOB`` per worker run in this process. Results are identical either way.
     """
 
-    def __init__(self, classifier: ComplaintClassifier | str | Path | None = None, *, threshold: float | None = None):
+    MIN_ROWS_PER_JOB = 5_000
+
+    def __init__(
+        self,
+        classifier: "ComplaintClassifier | str | Path | None" = None,
+        *,
+        threshold: float | None = None,
+        n_jobs: int | None = None,
+    ):
         if classifier is None or isinstance(classifier, (str, Path)):
             classifier = load_classifier(classifier)
+        elif not hasattr(classifier, "predict_proba"):
+            raise TypeError(f"classifier must be a fitted ComplaintClassifier or a model folder, got {type(classifier).__name__}")
         self.classifier = classifier
         if threshold is not None and not 0.0 <= float(threshold) <= 1.0:
             raise ValueError(f"threshold must be between 0 and 1, got {threshold}")
         self.threshold = float(classifier.threshold if threshold is None else threshold)
+        self.n_jobs = n_jobs
+
+    def _n_workers(self, rows: int) -> int:
+        import os
+
+        if self.n_jobs in (None, 0, 1):
+            return 1
+        cores = os.cpu_count() or 1
+        wanted = cores if self.n_jobs < 0 else min(self.n_jobs, cores)
+        return max(1, min(wanted, rows // self.MIN_ROWS_PER_JOB))
+
+    def _serial(self) -> "Triager":
+        """A copy that runs in-process: what each worker runs on its share of a batch."""
+        serial = Triager.__new__(Triager)
+        serial.__dict__.update(self.__dict__)
+        serial.n_jobs = 1
+        return serial
 
     # -- single text -----------------------------------------------------------------------
     def assess(self, text: Any, *, id: Any = None) -> TriageResult:
@@ -62,6 +107,17 @@ class Triager:
         texts = list(texts)
         if labels is not None and len(labels) != len(texts):
             raise ValueError(f"got {len(texts)} texts but {len(labels)} ids")
+        workers = self._n_workers(len(texts))
+        if workers > 1:
+            from joblib import Parallel, delayed
+
+            bounds = [len(texts) * k // workers for k in range(workers + 1)]
+            serial = self._serial()
+            chunks = Parallel(n_jobs=workers)(
+                delayed(serial.assess_many)(texts[a:b], ids=None if labels is None else labels[a:b])
+                for a, b in zip(bounds, bounds[1:])
+            )
+            return [result for chunk in chunks for result in chunk]
         names = labels if labels is not None else list(range(len(texts)))
         strings = [coerce_text(t, row=name) for t, name in zip(texts, names)]
         statuses = [content_status(s) for s in strings]
@@ -93,9 +149,11 @@ class Triager:
         return results
 
     def assess_frame(
-        self, frame: pd.DataFrame, text_column: str = "text", id_column: str | None = None
-    ) -> pd.DataFrame:
+        self, frame: "pd.DataFrame", text_column: str = "text", id_column: str | None = None
+    ) -> "pd.DataFrame":
         """Return ``frame`` (same rows, order, index and columns) with the triage columns added."""
+        import pandas as pd
+
         if not isinstance(frame, pd.DataFrame):
             raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
         for name, column in (("text", text_column), ("id", id_column)):
@@ -103,16 +161,34 @@ class Triager:
                 raise InputError(
                     f"{name} column {column!r} not found; available columns: {', '.join(map(str, frame.columns))}"
                 )
-        ids = frame[id_column].tolist() if id_column else [f"index {i!r}" for i in frame.index]
-        results = self.assess_many(frame[text_column].tolist(), ids=ids)
-        rows = pd.DataFrame([r.to_row() for r in results], index=frame.index, columns=list(ROW_COLUMNS))
+        workers = self._n_workers(len(frame))
+        if workers > 1:
+            from joblib import Parallel, delayed
+
+            bounds = [len(frame) * k // workers for k in range(workers + 1)]
+            serial = self._serial()
+            rows = pd.concat(
+                Parallel(n_jobs=workers)(
+                    delayed(serial._triage_rows)(frame.iloc[a:b], text_column, id_column)
+                    for a, b in zip(bounds, bounds[1:])
+                )
+            )
+        else:
+            rows = self._triage_rows(frame, text_column, id_column)
         clashes = [c for c in rows.columns if c in frame.columns]
         if clashes:
             warnings.warn(f"replacing existing column(s) {clashes} with new triage results", stacklevel=2)
         out = frame.drop(columns=clashes).copy() if clashes else frame.copy()
         for column in rows.columns:
-            out[column] = rows[column]
+            out[column] = rows[column].to_numpy()
         return out
+
+    def _triage_rows(self, frame: "pd.DataFrame", text_column: str, id_column: str | None) -> "pd.DataFrame":
+        import pandas as pd
+
+        ids = frame[id_column].tolist() if id_column else [f"index {i!r}" for i in frame.index]
+        results = self.assess_many(frame[text_column].tolist(), ids=ids)
+        return pd.DataFrame([r.to_row() for r in results], index=frame.index, columns=list(ROW_COLUMNS))
 
 
 _DEFAULT_TRIAGER: Triager | None = None
@@ -130,7 +206,7 @@ def triage(text: Any, *, id: Any = None) -> TriageResult:
     return _default_triager().assess(text, id=id)
 
 
-def triage_frame(frame: pd.DataFrame, text_column: str = "text", id_column: str | None = None) -> pd.DataFrame:
+def triage_frame(frame: "pd.DataFrame", text_column: str = "text", id_column: str | None = None) -> "pd.DataFrame":
     """Assess every row of a DataFrame with the shipped default models (rows kept as they are)."""
     return _default_triager().assess_frame(frame, text_column=text_column, id_column=id_column)
 
