@@ -1,0 +1,75 @@
+"""The FastAPI application: ``create_app(settings)`` wires models, routes, limits, auth and logging."""
+from __future__ import annotations
+
+import importlib
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from complaint_insight import __version__
+from complaint_insight.service import model_info
+from complaint_insight.service.access_log import AccessLog
+from complaint_insight.service.auth import require_token
+from complaint_insight.service.body_limit import BodySizeLimit
+from complaint_insight.service.settings import ServiceSettings, load_settings
+
+# Modules in service/routes. API routes sit behind the optional bearer token.
+OPEN_ROUTES = ("health",)
+API_ROUTES = ("triage",)
+PAGE_ROUTES = ("page",)
+
+DESCRIPTION = """Triage feedback against the UK Complaint Standards: is it a complaint, what needs
+a person now, and what to tell front-line staff. Paths are versioned (`/v1/`); limits are shown by
+`/healthz`; sizes over a limit get 413, malformed requests 422, a missing or wrong token 401."""
+
+
+def create_app(settings: ServiceSettings | None = None, *, triager=None) -> FastAPI:
+    """Build the service. ``settings=None`` reads them from the environment (as ``serve`` does);
+    ``triager=None`` loads the classifier named by the settings (default: the shipped model)."""
+    from complaint_insight.resources import DEFAULT_CLASSIFIER, model_path
+    from complaint_insight.triage import Triager
+
+    settings = settings if settings is not None else load_settings()
+    if triager is None:
+        triager = Triager(settings.classifier, threshold=settings.threshold)
+        folder = settings.classifier or model_path(DEFAULT_CLASSIFIER)
+    else:
+        folder = getattr(triager.classifier, "path", None)
+
+    app = FastAPI(
+        title="complaint_insight",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url=None,  # the interactive docs load scripts from a CDN; the schema is enough
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.triager = triager
+    app.state.model_info = [model_info.describe(triager.classifier, folder)]
+
+    for name in OPEN_ROUTES:
+        app.include_router(_router(name))
+    for name in API_ROUTES:
+        app.include_router(_router(name), dependencies=[Depends(require_token)])
+    if settings.staff_page:
+        for name in PAGE_ROUTES:
+            app.include_router(_router(name))
+
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    # Added last = outermost: the access log sees every response, including 413s.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(AccessLog)
+    return app
+
+
+def _router(name: str):
+    return importlib.import_module(f"complaint_insight.service.routes.{name}").router
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    # FastAPI's default echoes the offending input back; here that would be complaint text,
+    # which then lands in client logs. Say where and what, not the value.
+    errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
+    return JSONResponse({"detail": errors}, status_code=422)

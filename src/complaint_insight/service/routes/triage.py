@@ -1,0 +1,55 @@
+"""``POST /v1/triage``: the Python ``Triager.assess_many`` over HTTP, same fields, same order."""
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from complaint_insight.triage.result import TriageResult
+
+router = APIRouter(tags=["triage"])
+
+
+class TriageItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str | int | None = Field(default=None, description="Your reference for the item; returned unchanged")
+    text: str | None = Field(description="The feedback, as written; null or empty counts as an empty answer")
+
+
+class TriageRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"items": [{"id": "F001", "text": "Nobody called me back about mum's tablets."}]}]},
+    )
+    items: list[TriageItem] = Field(description="Feedback to triage; at most max_batch_items (see /healthz)")
+
+
+class TriageResponse(BaseModel):
+    results: list[TriageResult] = Field(description="One result per item, in the order of the items")
+
+
+_TOO_LARGE = {413: {"description": "Body, batch or one text over the limits shown by /healthz"}}
+
+
+@router.post(
+    "/v1/triage",
+    response_model=TriageResponse,
+    summary="Triage a batch of feedback",
+    responses={401: {"description": "Bearer token missing or wrong"}, **_TOO_LARGE},
+)
+def triage(body: TriageRequest, request: Request, response: Response) -> TriageResponse:
+    # A plain ``def``: FastAPI runs it in a worker thread, so scoring never blocks the event loop.
+    settings = request.app.state.settings
+    items = body.items
+    if len(items) > settings.max_batch_items:
+        raise HTTPException(
+            413, f"{len(items)} items in one request; the limit is {settings.max_batch_items}: split the batch"
+        )
+    for position, item in enumerate(items):
+        if item.text is not None and len(item.text) > settings.max_text_chars:
+            raise HTTPException(
+                413,
+                f"items[{position}].text has {len(item.text)} characters; the limit is {settings.max_text_chars}",
+            )
+    results = request.app.state.triager.assess_many([i.text for i in items], ids=[i.id for i in items])
+    response.headers["Cache-Control"] = "no-store"  # results describe personal feedback
+    return TriageResponse(results=results)

@@ -1,0 +1,184 @@
+// Staff page: sends the text to /v1/triage and shows the result.
+// Safety: user and server text only ever enters the page as text nodes (append / textContent),
+// never as HTML, and the server's Content-Security-Policy allows no inline script.
+"use strict";
+
+(function () {
+  const TOKEN_KEY = "complaint-insight.token";
+  const form = document.getElementById("triage-form");
+  const feedback = document.getElementById("feedback");
+  const tokenField = document.getElementById("token-field");
+  const tokenInput = document.getElementById("token");
+  const resultBody = document.getElementById("result-body");
+  let authRequired = false;
+  let busy = false;
+
+  // Each section turns one triage result into an element, or null when it has nothing to say.
+  // Later stages (suggested category, actions) join this list as their fields and endpoints land.
+  const SECTIONS = [verdictSection, cuesSection, riskSection, promptSection];
+
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+    for (const child of children) if (child !== null && child !== undefined) node.append(child);
+    return node;
+  }
+
+  function percent(p) {
+    return Math.round(p * 100) + "%";
+  }
+
+  function verdictSection(result) {
+    if (result.status === "empty") {
+      return el("div", { class: "verdict" }, el("p", {}, el("strong", {}, "Nothing to check.")),
+        el("p", {}, "The feedback is empty."));
+    }
+    if (result.needs_human_reader || result.complaint_probability === null) {
+      const why = result.status === "non_english"
+        ? "It does not look like English, so it was not assessed."
+        : "It could not be read automatically (symbols, codes or damaged text).";
+      return el("div", { class: "verdict person" }, el("p", {}, el("strong", {}, "A person needs to read this.")),
+        el("p", {}, why));
+    }
+    const likelihood = el("p", {}, "Likelihood it is a complaint: " + percent(result.complaint_probability) + ".");
+    if (result.is_complaint) {
+      return el("div", { class: "verdict complaint" }, el("p", {}, el("strong", {}, "Treat this as a complaint.")),
+        el("p", {}, "It expresses dissatisfaction that needs a response."), likelihood);
+    }
+    return el("div", { class: "verdict" }, el("p", {}, el("strong", {}, "This does not read as a complaint.")),
+      el("p", {}, "Reply as you normally would; treat it as a complaint if the person says it is one."), likelihood);
+  }
+
+  // Cue offsets count Unicode code points (Python), JavaScript strings count UTF-16 units:
+  // Array.from splits by code point, so emoji before a cue do not shift the highlight.
+  function highlighted(text, cues) {
+    const chars = Array.from(text);
+    const spans = cues.filter((c) => c.weight > 0 && c.end > c.start)
+      .map((c) => [Math.max(0, c.start), Math.min(chars.length, c.end)])
+      .sort((a, b) => a[0] - b[0]);
+    const quoted = el("p", { class: "quoted" });
+    let position = 0;
+    for (const [start, end] of spans) {
+      if (end <= position) continue; // overlaps a span already marked
+      const from = Math.max(start, position);
+      quoted.append(chars.slice(position, from).join(""));
+      quoted.append(el("mark", {}, chars.slice(from, end).join("")));
+      position = end;
+    }
+    quoted.append(chars.slice(position).join(""));
+    return quoted;
+  }
+
+  function cuesSection(result, text) {
+    const cues = (result.cues || []).filter((c) => c.weight > 0);
+    if (!result.is_complaint || cues.length === 0) return null;
+    const phrases = el("p", {}, "Words that led here: " + cues.map((c) => "\u201c" + c.text + "\u201d").join(", ") + ".");
+    return el("div", {}, el("h3", {}, "Why"), highlighted(text, cues), phrases);
+  }
+
+  function riskSection(result) {
+    const flags = result.red_flags || [];
+    const parts = [];
+    if (flags.length > 0) {
+      const list = el("ul", { class: "flags" });
+      for (const flag of flags) {
+        list.append(el("li", {},
+          el("span", { class: "label" }, flag.label), el("br"),
+          "What to do now: " + flag.route,
+          flag.span ? el("span", {}, el("br"), "Because of: \u201c" + flag.span.text + "\u201d") : null));
+      }
+      parts.push(el("h3", {}, "Needs a person now"), list);
+    } else if (result.severity !== null && result.severity !== undefined) {
+      parts.push(el("h3", {}, "Red flags"), el("p", {}, "None found."));
+    }
+    if (result.severity !== null && result.severity !== undefined) {
+      const label = result.severity_label || String(result.severity);
+      parts.push(el("h3", {}, "Severity"),
+        el("p", {}, label + (result.severity_reason ? ": " + result.severity_reason : "")));
+    }
+    if (result.intensity) {
+      parts.push(el("p", {}, "Tone: " + result.intensity.replace(/_/g, " ") + "."));
+    }
+    return parts.length ? el("div", {}, ...parts) : null;
+  }
+
+  function promptSection(result) {
+    if (!result.prompt) return null;
+    return el("div", {}, el("h3", {}, "What to say or do"), el("p", {}, result.prompt));
+  }
+
+  function show(...nodes) {
+    resultBody.replaceChildren(...nodes);
+  }
+
+  function message(text) {
+    show(el("p", { class: "message" }, text));
+  }
+
+  async function check() {
+    const text = feedback.value;
+    if (!text.trim()) {
+      message("Type or paste some feedback first.");
+      feedback.focus();
+      return;
+    }
+    if (busy) return;
+    busy = true;
+    resultBody.setAttribute("aria-busy", "true");
+    const headers = { "Content-Type": "application/json" };
+    if (authRequired) {
+      const token = tokenInput.value.trim();
+      sessionStorage.setItem(TOKEN_KEY, token);
+      if (token) headers.Authorization = "Bearer " + token;
+    }
+    try {
+      const response = await fetch("/v1/triage", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ items: [{ id: "staff-page", text }] }),
+      });
+      if (response.status === 401) {
+        tokenField.hidden = false;
+        authRequired = true;
+        message("The access token is missing or not accepted. Enter the token and check again.");
+        tokenInput.focus();
+        return;
+      }
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        const detail = typeof body.detail === "string" ? body.detail : "the request was not accepted";
+        message("Could not check this feedback: " + detail + ".");
+        return;
+      }
+      const result = body.results[0];
+      show(...SECTIONS.map((section) => section(result, text)).filter((node) => node !== null));
+    } catch (error) {
+      message("Could not reach the triage service. Try again; if in doubt, treat it as a complaint.");
+    } finally {
+      busy = false;
+      resultBody.removeAttribute("aria-busy");
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    check();
+  });
+  feedback.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      check();
+    }
+  });
+
+  fetch("/healthz")
+    .then((response) => response.json())
+    .then((health) => {
+      authRequired = Boolean(health.auth_required);
+      tokenField.hidden = !authRequired;
+      tokenInput.value = sessionStorage.getItem(TOKEN_KEY) || "";
+    })
+    .catch(() => {
+      // The first check will report an unreachable service.
+    });
+})();
