@@ -14,8 +14,9 @@
   let busy = false;
 
   // Each section turns one triage result into an element, or null when it has nothing to say.
-  // Later stages (suggested category, actions) join this list as their fields and endpoints land.
-  const SECTIONS = [verdictSection, cuesSection, riskSection, promptSection];
+  // Most urgent first. Later stages (suggested category, actions) join this list as their
+  // fields and endpoints land.
+  const SECTIONS = [verdictSection, flagsSection, promptSection, cuesSection, severitySection];
 
   function el(tag, attributes, ...children) {
     const node = document.createElement(tag);
@@ -25,6 +26,9 @@
   }
 
   function percent(p) {
+    // Calibrated, but never certain: do not show 0% or 100%.
+    if (p >= 0.995) return "over 99%";
+    if (p < 0.005) return "under 1%";
     return Math.round(p * 100) + "%";
   }
 
@@ -76,22 +80,29 @@
     return el("div", {}, el("h3", {}, "Why"), highlighted(text, cues), phrases);
   }
 
-  function riskSection(result) {
+  function hasSeverity(result) {
+    return result.severity !== null && result.severity !== undefined;
+  }
+
+  function flagsSection(result) {
     const flags = result.red_flags || [];
-    const parts = [];
-    if (flags.length > 0) {
-      const list = el("ul", { class: "flags" });
-      for (const flag of flags) {
-        list.append(el("li", {},
-          el("span", { class: "label" }, flag.label), el("br"),
-          "What to do now: " + flag.route,
-          flag.span ? el("span", {}, el("br"), "Because of: \u201c" + flag.span.text + "\u201d") : null));
-      }
-      parts.push(el("h3", {}, "Needs a person now"), list);
-    } else if (result.severity !== null && result.severity !== undefined) {
-      parts.push(el("h3", {}, "Red flags"), el("p", {}, "None found."));
+    if (flags.length === 0) {
+      // Only say "none" when the risk checks ran (they set a severity); otherwise stay silent.
+      return hasSeverity(result) ? el("div", {}, el("h3", {}, "Red flags"), el("p", {}, "None found.")) : null;
     }
-    if (result.severity !== null && result.severity !== undefined) {
+    const list = el("ul", { class: "flags" });
+    for (const flag of flags) {
+      list.append(el("li", {},
+        el("span", { class: "label" }, flag.label), el("br"),
+        "What to do now: " + flag.route,
+        flag.span ? el("span", {}, el("br"), "Because of: \u201c" + flag.span.text + "\u201d") : null));
+    }
+    return el("div", {}, el("h3", {}, "Needs a person now"), list);
+  }
+
+  function severitySection(result) {
+    const parts = [];
+    if (hasSeverity(result)) {
       const label = result.severity_label || String(result.severity);
       parts.push(el("h3", {}, "Severity"),
         el("p", {}, label + (result.severity_reason ? ": " + result.severity_reason : "")));
