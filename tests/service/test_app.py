@@ -5,6 +5,7 @@ import pytest
 
 pytest.importorskip("fastapi")
 pytest.importorskip("pydantic_settings")
+from fastapi.concurrency import run_in_threadpool  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 from complaint_insight.errors import ConfigError  # noqa: E402
@@ -43,6 +44,26 @@ def test_triage_returns_the_python_results_in_order(client, triager):
     assert [r["id"] for r in results] == ["r0", "r1", "r2", "r3", "r4", 7, None]
     assert [r["status"] for r in results[:5]] == ["ok", "ok", "empty", "empty", "unreadable"]
     assert results[0]["is_complaint"] == 1 and results[1]["is_complaint"] == 0
+
+
+def test_large_batches_score_off_the_event_loop_with_the_same_results(triager, monkeypatch):
+    from complaint_insight.service.routes import triage as route
+
+    threaded = []
+
+    async def recording(function, *args, **kwargs):
+        threaded.append(len(args[0]))
+        return await run_in_threadpool(function, *args, **kwargs)
+
+    monkeypatch.setattr(route, "run_in_threadpool", recording)
+    INLINE_CHARS = route.INLINE_CHARS
+    client = TestClient(create_app(ServiceSettings(), triager=triager))
+    texts = [f"Item {i}: the ward was noisy at night and nobody answered the buzzer. " * 10 for i in range(10)]
+    assert sum(map(len, texts)) > INLINE_CHARS
+    response = client.post("/v1/triage", json={"items": [{"id": i, "text": t} for i, t in enumerate(texts)]})
+    assert response.json()["results"] == [r.to_dict() for r in triager.assess_many(texts, ids=list(range(10)))]
+    client.post("/v1/triage", json={"items": [{"text": "short"}]})
+    assert threaded == [10]  # the big batch went to a thread, the short one did not
 
 
 def test_empty_batch_is_an_empty_answer(client):

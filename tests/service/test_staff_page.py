@@ -1,10 +1,12 @@
 """End-to-end: the staff page in headless Chromium against a running service.
 
 Needs Debian's ``chromium`` and the ``playwright`` package (``.ci/run`` installs both); skipped
-cleanly otherwise. Playwright drives the system Chromium: no browser is ever downloaded.
+cleanly otherwise, or failed when ``COMPLAINT_INSIGHT_REQUIRE_BROWSER=1`` (CI sets it, so a broken
+install cannot pass as a skip). Playwright drives the system Chromium: no browser is downloaded.
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -20,15 +22,29 @@ from pathlib import Path
 import pytest
 
 pytestmark = pytest.mark.browser
+REQUIRED = os.environ.get("COMPLAINT_INSIGHT_REQUIRE_BROWSER") == "1"
 
-pytest.importorskip("fastapi")
-pytest.importorskip("pydantic_settings")
-uvicorn = pytest.importorskip("uvicorn")
-sync_api = pytest.importorskip("playwright.sync_api")
 
+def _missing(what: str) -> None:
+    if REQUIRED:
+        raise RuntimeError(f"COMPLAINT_INSIGHT_REQUIRE_BROWSER=1 but {what}")
+    pytest.skip(what, allow_module_level=True)
+
+
+def _module(name: str):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        _missing(f"{name} is not installed (pip install -e '.[serve,browser]')")
+
+
+_module("fastapi")
+_module("pydantic_settings")
+uvicorn = _module("uvicorn")
+sync_api = _module("playwright.sync_api")
 CHROMIUM = os.environ.get("COMPLAINT_INSIGHT_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).is_file():
-    pytest.skip(f"chromium not found ({CHROMIUM}); apt-get install -y chromium", allow_module_level=True)
+    _missing(f"chromium not found ({CHROMIUM}); apt-get install -y chromium")
 
 from complaint_insight.service import ServiceSettings, create_app  # noqa: E402
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from complaint_insight.triage.result import TriageResult
@@ -27,6 +28,11 @@ class TriageResponse(BaseModel):
     results: list[TriageResult] = Field(description="One result per item, in the order of the items")
 
 
+# Batches up to this many characters (a few ms of scoring) run on the event loop; larger ones in a
+# worker thread so that the loop keeps serving. Why not always a thread: the hop costs ~25% more
+# CPU per single-item request (measured with benchmarks/service_load.py) plus GIL hand-over delays.
+INLINE_CHARS = 5_000
+
 _TOO_LARGE = {413: {"description": "Body, batch or one text over the limits shown by /healthz"}}
 
 
@@ -36,8 +42,7 @@ _TOO_LARGE = {413: {"description": "Body, batch or one text over the limits show
     summary="Triage a batch of feedback",
     responses={401: {"description": "Bearer token missing or wrong"}, **_TOO_LARGE},
 )
-def triage(body: TriageRequest, request: Request, response: Response) -> TriageResponse:
-    # A plain ``def``: FastAPI runs it in a worker thread, so scoring never blocks the event loop.
+async def triage(body: TriageRequest, request: Request, response: Response) -> TriageResponse:
     settings = request.app.state.settings
     items = body.items
     if len(items) > settings.max_batch_items:
@@ -50,6 +55,11 @@ def triage(body: TriageRequest, request: Request, response: Response) -> TriageR
                 413,
                 f"items[{position}].text has {len(item.text)} characters; the limit is {settings.max_text_chars}",
             )
-    results = request.app.state.triager.assess_many([i.text for i in items], ids=[i.id for i in items])
+    texts, ids = [i.text for i in items], [i.id for i in items]
+    assess_many = request.app.state.triager.assess_many
+    if sum(len(t) for t in texts if t) <= INLINE_CHARS:
+        results = assess_many(texts, ids=ids)
+    else:
+        results = await run_in_threadpool(assess_many, texts, ids=ids)
     response.headers["Cache-Control"] = "no-store"  # results describe personal feedback
     return TriageResponse(results=results)
