@@ -36,6 +36,7 @@ def create_app(settings: ServiceSettings | None = None, *, triager=None) -> Fast
         folder = settings.classifier or model_path(DEFAULT_CLASSIFIER)
     else:
         folder = getattr(triager.classifier, "path", None)
+    triager.assess("warm-up")  # loads the lexicon and fills caches now, not in the first caller's request
 
     app = FastAPI(
         title="complaint_insight",
