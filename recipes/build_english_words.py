@@ -1,6 +1,6 @@
 """Rebuild ``triage/data/english_words.txt``: the most frequent English word forms.
 
-The reading check (``complaint_insight.triage.reading``) uses the share of a text's words found
+The list is in frequency order (the red-flag rules use the rank to pick rare anchor words). The reading check (``complaint_insight.triage.reading``) uses the share of a text's words found
 in this list as its cheap "is this English?" signal, so the language identifier only runs on the
 few texts where that share is low. Source: the English word probabilities in spacy-lookups-data
 (MIT), already a dependency. Run: ``python recipes/build_english_words.py [--size 20000]``.
@@ -35,9 +35,10 @@ def main() -> None:
         (word for word in probs if word.isascii() and word.isalpha() and word.islower()),
         key=lambda w: -probs[w],
     )
-    words = sorted(set(ranked[: args.size]) | {w for w in EXTRA if w.isalpha()})
+    words = ranked[: args.size]
+    words += sorted({w for w in EXTRA if w.isalpha()} - set(words))
     OUT.write_text(
-        f"# {len(words)} frequent English word forms; rebuilt by recipes/build_english_words.py\n"
+        f"# {len(words)} frequent English word forms, most frequent first; rebuilt by recipes/build_english_words.py\n"
         + "\n".join(words) + "\n",
         encoding="utf-8",
     )
