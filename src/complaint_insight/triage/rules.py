@@ -25,6 +25,7 @@ from complaint_insight.errors import ConfigError
 from complaint_insight.resources import package_data
 
 SENTENCE_END = {".", "!", "?", "\n"}
+_INNER_NEGATION = {"no", "not", "n't", "never", "without", "nobody", "nothing"}
 _WILDCARD = re.compile(r"^_(?:\{(\d+),(\d+)\})?$")
 _WORDY = re.compile(r"^[a-z0-9'][a-z0-9&']*$")
 
@@ -163,6 +164,7 @@ class CompiledRule:
     requires: frozenset[str]  # lemmas; empty = no requirement
     conditional: bool
     source: str
+    words: frozenset[str]  # every word the pattern names itself
 
 
 def _surface_forms(lemmas: set[str], words: set[str]) -> set[str]:
@@ -232,7 +234,8 @@ def _compile_rule(flag: str, index: int, rule: PatternRule, lists: dict[str, lis
         if name not in lists:
             raise ConfigError(f"{where}: requires unknown list {name!r}; known: {', '.join(sorted(lists))}")
         requires |= {lemma(w) for w in lists[name]} | {w.lower() for w in lists[name]}
-    return CompiledRule(flag, f"{flag}#{index}", tokens, best[1], frozenset(requires), rule.conditional, rule.match)
+    named = frozenset(w for w in re.split(r"[\s|=?]+", rule.match.lower()) if w and not w.startswith(("_", "@")))
+    return CompiledRule(flag, f"{flag}#{index}", tokens, best[1], frozenset(requires), rule.conditional, rule.match, named)
 
 
 @dataclass(frozen=True)
@@ -386,7 +389,7 @@ class RedFlagRules:
             rule = self._rules[self._nlp.vocab.strings[match_id]]
             if rule.requires and not (rule.requires & lemmas):
                 continue
-            if self._negated(lowers, start, end) or self._hypothetical(lowers, start, end, rule.conditional):
+            if self._negated(lowers, start, end, rule.words) or self._hypothetical(lowers, start, end, rule.conditional):
                 continue
             found.append((rule.flag, start, end, rule.source))
         for match_id, start, end in self._phrase_matcher(doc):
@@ -407,7 +410,7 @@ class RedFlagRules:
         return out
 
     # -- context ---------------------------------------------------------------------------------
-    def _negated(self, lowers: list[str], start: int, end: int) -> bool:
+    def _negated(self, lowers: list[str], start: int, end: int, rule_words: frozenset[str] = frozenset()) -> bool:
         j = start - 1
         lowest = max(0, start - self._window)
         while j >= lowest:
@@ -419,6 +422,11 @@ class RedFlagRules:
                 continue
             cue = _starts_at(lowers, k, self._neg_before)
             if cue and k + len(cue) <= start:
+                return True
+        # A negation inside the match ("the wiring isn't exposed", "a fall, no head injury") negates
+        # it, unless the pattern spells that negation out itself ("pad not changed").
+        for k in range(start + 1, end):
+            if lowers[k] in _INNER_NEGATION and lowers[k] not in rule_words:
                 return True
         for k in range(end, min(len(lowers), end + self._window)):
             if lowers[k] in SENTENCE_END:
@@ -434,10 +442,10 @@ class RedFlagRules:
         last = end
         while last < len(lowers) and lowers[last] not in SENTENCE_END and "\n" not in lowers[last]:
             last += 1
+        if any(_starts_at(lowers, k, self._hyp_generic) for k in range(first, last)):
+            return True  # about a topic ("the self-harm support group has been brilliant")
         if any(_starts_at(lowers, k, self._realis) for k in range(first, last)):
             return False
-        if any(_starts_at(lowers, k, self._hyp_generic) for k in range(first, last)):
-            return True
         for k in range(first, start):
             if _starts_at(lowers, k, self._hyp_before):
                 return True
