@@ -75,7 +75,7 @@ def english_probability(text: str) -> float:
 
 def _is_mash(word: str) -> bool:
     """A token typed rather than written: a keyboard-row run, one letter repeated, or no vowel at all."""
-    if len(word) < 4:
+    if len(word) < 4 or not word.isascii():  # vowel and keyboard tests only make sense for Latin letters
         return False
     rows = _lists()["keyboard_rows"]
     if len(word) >= 5 and any(word in row or word in row[::-1] for row in rows):
