@@ -9,7 +9,6 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _LAZY = {
-    "triage": "complaint_insight.triage",
     "triage_frame": "complaint_insight.triage",
     "Triager": "complaint_insight.triage",
     "TriageResult": "complaint_insight.triage",
@@ -30,4 +29,17 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'complaint_insight' has no attribute {name!r}")
 
 
-__all__ = ["__version__", *_LAZY]
+# The sub-package ``complaint_insight.triage`` shares its name with the function below. Importing
+# the (light) sub-package first and then binding the function makes ``from complaint_insight import
+# triage`` give the function, whatever was imported before.
+from complaint_insight import triage as _triage_package  # noqa: E402,F401
+
+
+def triage(text, *, id=None):
+    """Assess one piece of feedback with the shipped default models; see :class:`Triager`."""
+    from complaint_insight.triage.triager import triage as _triage
+
+    return _triage(text, id=id)
+
+
+__all__ = ["__version__", "triage", *_LAZY]

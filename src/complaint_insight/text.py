@@ -24,6 +24,7 @@ _MENTION = re.compile(r"(?<![\w@])@\w{1,50}")
 _HASHTAG = re.compile(r"(?<![\w#])#(\w{1,80})")
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def is_missing(value: Any) -> bool:
@@ -98,7 +99,6 @@ def content_status(text: str) -> str:
     sample = stripped[:2000]
     if "\x00" in sample or sample.count("\ufffd") > max(2, len(sample) // 20):
         return "unreadable"
-    letters = sum(ch.isalpha() for ch in sample)
-    if letters == 0:
+    if not _LETTER.search(sample):  # a regex, not a per-character loop: this runs on every text
         return "unreadable"
     return "ok"

@@ -14,6 +14,10 @@ def register(sub) -> None:
     add_io_arguments(parser)
     parser.add_argument("--model", default=None, help="classifier folder (default: the shipped model)")
     parser.add_argument("--threshold", type=float, default=None, help="probability threshold (default 0.5)")
+    parser.add_argument("--policy", default=None, metavar="PATH",
+                        help="policy YAML with your routes, timescales and prompt wording (merged over the defaults)")
+    parser.add_argument("--patterns", default=None, metavar="DIR", help="folder of red-flag pattern files")
+    parser.add_argument("--risk-model", default=None, metavar="DIR", help="risk model folder (default: the shipped model)")
     parser.set_defaults(handler=run)
 
 
@@ -23,7 +27,8 @@ def run(args) -> int:
 
     if args.threshold is not None and not 0 <= args.threshold <= 1:
         raise InputError("--threshold must be between 0 and 1")
-    triager = Triager(args.model, threshold=args.threshold)
+    triager = Triager(args.model, threshold=args.threshold, policy=args.policy, patterns=args.patterns,
+                      risk_model=args.risk_model)
     process_table(
         args,
         lambda chunk: triager.assess_frame(chunk, text_column=args.text_column, id_column=args.id_column),

@@ -12,13 +12,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from complaint_insight.errors import InputError
-from complaint_insight.text import MAX_MODEL_CHARS, coerce_text, content_status
-from complaint_insight.triage.result import ROW_COLUMNS, TriageResult
+from complaint_insight.text import MAX_MODEL_CHARS, coerce_text
+from complaint_insight.triage.cues import cue_spans, positive_weights
+from complaint_insight.triage.policy import NEEDS_HUMAN_READER, Policy, load_policy
+from complaint_insight.triage.prompt import build_prompt
+from complaint_insight.triage.reading import reading_status
+from complaint_insight.triage.result import ROW_COLUMNS, RedFlag, TriageResult
+from complaint_insight.triage.risk import RiskAssessor, RiskFinding, intensity_label
 
 if TYPE_CHECKING:  # pandas and scikit-learn load only when a caller needs them
     import pandas as pd
 
     from complaint_insight.triage.classifier import ComplaintClassifier
+    from complaint_insight.triage.risk_model import RiskModel
 
 _DEFAULT_LOCK = threading.Lock()
 _LOADED: dict[str, Any] = {}
@@ -55,6 +61,13 @@ class Triager:
     threshold : float or None
         Probability at or above which a text is treated as a complaint. ``None`` uses the
         classifier's own (0.5 for the shipped model: its probabilities are calibrated).
+    policy : path, Policy or None
+        Routes, timescales and prompt wording (default: ``triage/policy/default.yaml``); a file
+        only needs the parts it changes.
+    patterns : path or None
+        Folder of red-flag pattern files (default: the shipped ``triage/patterns``).
+    risk_model : RiskModel, path or None
+        Learned red flags, severity and intensity (default: ``models/risk-model``).
     n_jobs : int or None
         Worker processes for large batches (joblib; ``-1`` = all cores). Batches smaller than
         ``MIN_ROWS_PER_JOB`` per worker run in this process. Results are identical either way.
@@ -67,6 +80,9 @@ class Triager:
         classifier: "ComplaintClassifier | str | Path | None" = None,
         *,
         threshold: float | None = None,
+        policy: "Policy | str | Path | None" = None,
+        patterns: str | Path | None = None,
+        risk_model: "RiskModel | str | Path | None" = None,
         n_jobs: int | None = None,
     ):
         if classifier is None or isinstance(classifier, (str, Path)):
@@ -77,6 +93,9 @@ class Triager:
         if threshold is not None and not 0.0 <= float(threshold) <= 1.0:
             raise ValueError(f"threshold must be between 0 and 1, got {threshold}")
         self.threshold = float(classifier.threshold if threshold is None else threshold)
+        self.policy = load_policy(policy)
+        self.risk = RiskAssessor(self.policy, patterns=patterns, model=risk_model)
+        load_policy(self.policy, flags=self.risk.rules.flags)  # every flag the patterns raise needs a route
         self.n_jobs = n_jobs
 
     def _n_workers(self, rows: int) -> int:
@@ -120,21 +139,38 @@ class Triager:
             return [result for chunk in chunks for result in chunk]
         names = labels if labels is not None else list(range(len(texts)))
         strings = [coerce_text(t, row=name) for t, name in zip(texts, names)]
-        statuses = [content_status(s) for s in strings]
+        statuses = [reading_status(s) for s in strings]
         scorable = [i for i, st in enumerate(statuses) if st == "ok"]
         probabilities = np.full(len(strings), np.nan)
+        findings: dict[int, RiskFinding] = {}
         if scorable:
-            probabilities[scorable] = self.classifier.predict_proba([strings[i] for i in scorable])[:, 1]
+            batch = [strings[i] for i in scorable]
+            probabilities[scorable] = self.classifier.predict_proba(batch)[:, 1]
+            findings = dict(zip(scorable, self.risk.assess(batch)))
+        weights = positive_weights(self.classifier)
+        severity_labels = self.policy.severity_labels
         results = []
         for i, text in enumerate(strings):
             status = statuses[i]
+            cues, red_flags = [], []
+            severity, reason, intensity = None, None, None
             if status == "ok":
                 p = float(probabilities[i])
                 is_complaint = int(p >= self.threshold)
+                finding = findings[i]
+                red_flags = finding.red_flags
+                if is_complaint:
+                    cues = cue_spans(text, weights)
+                severity, reason = self._severity(finding, is_complaint)
+                intensity = intensity_label(finding.intensity_proba, is_complaint)
             elif status == "empty":
                 p, is_complaint = 0.0, 0  # an empty answer expresses nothing
+                severity, reason, intensity = 0, "no feedback content", "none"
             else:
                 p, is_complaint = None, 0  # no guess: a person has to read it
+                route = self.policy.route_for(NEEDS_HUMAN_READER)
+                red_flags = [RedFlag(type=NEEDS_HUMAN_READER, label=route.label,
+                                     route=f"{route.route} ({route.when})", source="input")]
             results.append(
                 TriageResult(
                     id=labels[i] if labels is not None else None,
@@ -144,9 +180,34 @@ class Triager:
                     status=status,
                     needs_human_reader=status in ("unreadable", "non_english"),
                     truncated=len(text) > MAX_MODEL_CHARS,
+                    red_flags=red_flags,
+                    severity=severity,
+                    severity_label=severity_labels[severity] if severity is not None else None,
+                    severity_reason=reason,
+                    intensity=intensity,
+                    cues=cues,
+                    prompt=build_prompt(self.policy, status=status, is_complaint=is_complaint, cues=cues,
+                                        red_flags=red_flags),
                 )
             )
         return results
+
+    def _severity(self, finding: RiskFinding, is_complaint: int) -> tuple[int, str]:
+        """HCAT level and a short reason: a red flag sets a floor, the learned model does the rest."""
+        level = finding.model_severity
+        floors = [(self.policy.route_for(f.type).severity_floor, f) for f in finding.red_flags]
+        top = max(floors, key=lambda x: x[0]) if floors else None
+        if top is not None and top[0] >= level:
+            flag = top[1]
+            quoted = f" (\u201c{flag.span.text}\u201d)" if flag.span is not None else ""
+            return top[0], f"red flag: {flag.label}{quoted}"
+        if not is_complaint and level > 1:
+            level = 1  # the complaint classifier found no dissatisfaction; do not call it serious
+        if level == 0:
+            return 0, "no problem described" if not is_complaint else "no harm or risk described"
+        described = {1: "a service problem without lasting harm", 2: "a problem with some impact on the person",
+                     3: "serious impact or harm described"}[level]
+        return level, f"model: {described}"
 
     def assess_frame(
         self, frame: "pd.DataFrame", text_column: str = "text", id_column: str | None = None

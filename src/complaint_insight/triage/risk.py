@@ -1,0 +1,104 @@
+"""Risk assessment of readable English texts: red flags (rules + learned), severity and intensity.
+
+Recall comes first: a red flag is raised when either the rule layer or the learned layer fires.
+The rules carry the negation and hypothetical handling and give exact spans; the learned layer's
+thresholds are set so that ordinary complaints are rarely flagged (see ``RiskModel``).
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from complaint_insight.datasets import INTENSITY_LEVELS
+from complaint_insight.triage.policy import Policy
+from complaint_insight.triage.result import RedFlag, Span
+from complaint_insight.triage.risk_model import RiskModel
+from complaint_insight.triage.rules import RedFlagRules
+
+_LOCK = threading.Lock()
+_MODELS: dict[str, RiskModel] = {}
+_RULES: dict[str, RedFlagRules] = {}
+DEFAULT_RISK_MODEL = "risk-model"
+
+
+def load_risk_model(path: str | Path | None = None) -> RiskModel:
+    """Load (once per process) the shipped risk model or one saved with ``RiskModel.save``."""
+    from complaint_insight.resources import model_path
+
+    key = str(path or model_path(DEFAULT_RISK_MODEL))
+    with _LOCK:
+        if key not in _MODELS:
+            _MODELS[key] = RiskModel.load(key)
+        return _MODELS[key]
+
+
+def load_rules(patterns: str | Path | None = None) -> RedFlagRules:
+    """Compile (once per process) the shipped red-flag patterns or a folder of your own."""
+    key = str(patterns or "")
+    with _LOCK:
+        if key not in _RULES:
+            _RULES[key] = RedFlagRules(patterns)
+        return _RULES[key]
+
+
+@dataclass
+class RiskFinding:
+    red_flags: list[RedFlag]
+    model_severity: int
+    intensity_proba: np.ndarray  # over INTENSITY_LEVELS
+
+
+def _span_of(text: str, phrase: str | None) -> Span | None:
+    if not phrase:
+        return None
+    words = phrase.split()
+    match = re.search(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", text, re.I)
+    return Span(start=match.start(), end=match.end(), text=match.group()) if match else None
+
+
+class RiskAssessor:
+    """Red flags, model severity and intensity probabilities for a batch of readable texts."""
+
+    def __init__(self, policy: Policy, *, patterns: str | Path | None = None, model: RiskModel | str | Path | None = None):
+        self.policy = policy
+        self.rules = load_rules(patterns)
+        self.model = model if isinstance(model, RiskModel) else load_risk_model(model)
+
+    def assess(self, texts: list[str]) -> list[RiskFinding]:
+        if not texts:
+            return []
+        hits = self.rules.find(texts)
+        features = self.model.features(texts)
+        scores = self.model.flag_scores(features)
+        fired = scores >= self.model.flag_threshold_
+        severity = np.asarray(self.model.severity_proba(features)).argmax(axis=1)
+        intensity = self.model.intensity_proba(features)
+        findings = []
+        for i, text in enumerate(texts):
+            flags: dict[str, RedFlag] = {}
+            for hit in hits[i]:
+                if hit.flag not in flags:
+                    route = self.policy.route_for(hit.flag)
+                    flags[hit.flag] = RedFlag(type=hit.flag, label=route.label, route=f"{route.route} ({route.when})",
+                                              span=Span(start=hit.start, end=hit.end, text=hit.text), source="rule")
+            for j in np.flatnonzero(fired[i]):
+                flag = self.model.flag_types_[j]
+                if flag not in flags and flag in self.policy.routes:
+                    route = self.policy.routes[flag]
+                    flags[flag] = RedFlag(type=flag, label=route.label, route=f"{route.route} ({route.when})",
+                                          span=_span_of(text, self.model.flag_cue(features, i, j)), source="model")
+            ordered = sorted(flags.values(), key=lambda f: (-self.policy.routes[f.type].severity_floor, f.type))
+            findings.append(RiskFinding(ordered, int(severity[i]), intensity[i]))
+        return findings
+
+
+def intensity_label(proba: np.ndarray, is_complaint: int) -> str:
+    """``none`` for non-complaints (the complaint classifier decides that); else the likeliest reproach level."""
+    if not is_complaint:
+        return "none"
+    complaint_levels = np.asarray(proba[1:])
+    return INTENSITY_LEVELS[1 + int(complaint_levels.argmax())]
