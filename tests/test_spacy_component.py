@@ -12,11 +12,14 @@ from complaint_insight.triage.result import TriageResult
 def test_component_sets_extensions_on_a_blank_pipeline():
     nlp = spacy.blank("en")
     nlp.add_pipe("complaint_triage")
-    doc = nlp("The receptionist was rude and nobody called me back")
-    assert doc._.is_complaint is True and 0.5 < doc._.complaint_probability <= 1
-    assert doc._.red_flags == []
-    result = TriageResult.model_validate(doc._.triage)
-    assert result == Triager().assess(doc.text)
+    text = "Sorry to bother you, but mum hasn't had her tablets since Tuesday and nobody called us back."
+    doc = nlp(text)
+    result = Triager().assess(text)
+    assert TriageResult.model_validate(doc._.triage) == result
+    assert doc._.is_complaint is True and doc._.complaint_probability == result.complaint_probability
+    assert doc._.red_flags == [f.model_dump(mode="json") for f in result.red_flags] != []
+    assert [s.label_ for s in doc.spans["red_flags"]] == [f.type for f in result.red_flags if f.span is not None]
+    assert [s.text for s in doc.spans["complaint_cues"]] == [c.text for c in result.cues]  # cues are whole words
     assert nlp("Lovely staff, thank you")._.is_complaint is False
     empty = nlp("")
     assert empty._.triage["status"] == "empty" and empty._.is_complaint is False

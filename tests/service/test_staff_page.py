@@ -149,6 +149,15 @@ def test_staff_check_with_the_keyboard(cli_server, page):
     assert verdict(page) == "Treat this as a complaint."
     assert "Likelihood it is a complaint:" in page.locator("#result-body").inner_text()
     assert page.get_attribute("#result-body", "aria-live") == "polite"
+    # The highlighted words are the cues the API reports for this text, and so are the red flags.
+    request = urllib.request.Request(base + "/v1/triage", data=json.dumps({"items": [{"text": COMPLAINT}]}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        api = json.load(response)["results"][0]
+    cues = [c["text"] for c in api["cues"] if c["weight"] > 0]
+    assert cues and page.locator("#result-body mark").all_inner_texts() == cues
+    flags = page.locator("#result-body .flags .label").all_inner_texts()
+    assert flags == [f["label"] for f in api["red_flags"]]
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
     # Then a compliment, submitted by tabbing to the button and pressing Enter.
