@@ -15,7 +15,6 @@ F1-optimal on out-of-fold scores after ``fit``, or tuned towards a recall target
 """
 from __future__ import annotations
 
-import json
 import math
 import warnings
 from collections.abc import Iterable, Sequence
@@ -35,7 +34,8 @@ from complaint_insight import artifacts
 from complaint_insight.errors import InputError
 from complaint_insight.text import clean_for_model, coerce_text, content_status
 from complaint_insight.taxonomy.labels import label_matrix
-from complaint_insight.taxonomy.loader import load_taxonomy, taxonomy_from_dict
+from complaint_insight.taxonomy import model_format
+from complaint_insight.taxonomy.loader import load_taxonomy
 from complaint_insight.taxonomy.prior import SimilarityPrior, load_calibration, prior_logits, sigmoid
 from complaint_insight.taxonomy.result import Categorisation, CategoryScore, probability_column
 from complaint_insight.taxonomy.result import severity_column as severity_column_name
@@ -43,8 +43,6 @@ from complaint_insight.taxonomy.schema import Taxonomy
 
 KIND = "taxonomy-categoriser"
 FEATURE_BLOCKS = ("words", "chars", "embedding")
-MODEL_FILE = "categoriser.skops"
-_TAXONOMY_KEY = "__taxonomy_json__"
 
 
 def _texts(X) -> list[str]:
@@ -500,34 +498,12 @@ class Categoriser(BaseEstimator):
         return pd.concat([out, rows], axis=1)
 
     # -- persistence -------------------------------------------------------------------------------
-    def __getstate__(self):
-        state = dict(super().__getstate__())
-        state.pop("_prior_cache", None)
-        for key in ("taxonomy", "taxonomy_"):
-            if isinstance(state.get(key), Taxonomy):
-                state[key] = {_TAXONOMY_KEY: json.dumps(state[key].to_dict(), ensure_ascii=False)}
-        return state
-
-    def __setstate__(self, state):
-        state = dict(state)
-        for key in ("taxonomy", "taxonomy_"):
-            value = state.get(key)
-            if isinstance(value, dict) and _TAXONOMY_KEY in value:
-                state[key] = taxonomy_from_dict(json.loads(value[_TAXONOMY_KEY]), source="saved model")
-        super().__setstate__(state)
-
     def save(self, folder: str | Path, *, recipe: str = "", card: str | None = None, metrics: dict | None = None) -> Path:
         """Write the model (taxonomy, prior calibration, heads, thresholds) to ``folder`` with a manifest."""
         self._ready()
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        # The saved model must not depend on where the taxonomy file was: keep the taxonomy itself.
-        taxonomy_param = self.taxonomy
-        self.taxonomy = self.taxonomy_
-        try:
-            artifacts.dump_estimator(self, folder / MODEL_FILE)
-        finally:
-            self.taxonomy = taxonomy_param
+        model_format.write(self, folder)  # the taxonomy itself is saved, not where its file was
         if card is not None:
             (folder / "MODEL_CARD.md").write_text(card, encoding="utf-8")
         if metrics is not None:
@@ -544,10 +520,7 @@ class Categoriser(BaseEstimator):
     def load(cls, folder: str | Path) -> "Categoriser":
         folder = Path(folder)
         artifacts.verify(folder, kind=KIND)
-        model = artifacts.load_estimator(folder / MODEL_FILE)
-        if not isinstance(model, cls):
-            raise artifacts.ArtifactError(f"{folder} does not hold a Categoriser")
-        return model
+        return model_format.read(folder, cls)
 
     def is_trained(self) -> bool:
         """True when at least one category has a trained head (otherwise it is zero-shot)."""

@@ -104,9 +104,11 @@ def _map_problems(crosswalk: Crosswalk, taxonomy: Taxonomy, mapping: dict, root)
         for code in codes:
             if code not in crosswalk.subject_names:
                 problems.append(Problem(line, f"{cid!r} maps to unknown subject code {code!r}"))
+    maps = node_at(root, ["maps"])
+    key_line = next((line_of(k) for k, _ in getattr(maps, "value", []) if k.value == taxonomy.id), None)
     for cid in taxonomy.predicted_ids:
         if cid not in mapping:
-            problems.append(Problem(line_of(node_at(root, ["maps", taxonomy.id])), f"{taxonomy.id} category {cid!r} has no mapping"))
+            problems.append(Problem(key_line, f"{taxonomy.id} category {cid!r} has no mapping"))
     return problems
 
 

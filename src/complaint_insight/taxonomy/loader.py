@@ -179,9 +179,7 @@ def parse_taxonomy(data: Any, root: yaml.Node | None, path: str | Path) -> Taxon
                 where = ".".join(str(part) for part in error["loc"])
                 problems.append(Problem(line_of(node_at(root, error["loc"])), f"{where}: {error['msg']}"))
         else:
-            problems += _level_problems(taxonomy, root)
-            if not problems:
-                return taxonomy
+            return taxonomy
     raise TaxonomyError(path, problems)
 
 
@@ -237,9 +235,3 @@ def _cycles(parents: dict[str, tuple[Any, int | None]], first_line: dict[str, in
                 text = " -> ".join(f"{c} (line {first_line[c]})" for c in [*order, head])
                 problems.append(Problem(parents[head][1], f"parent links form a cycle: {text}"))
     return problems
-
-
-def _level_problems(taxonomy: Taxonomy, root: yaml.Node | None) -> list[Problem]:
-    if taxonomy.predict_level is not None and not taxonomy.predicted_ids:
-        return [Problem(line_of(node_at(root, ["predict_level"])), f"no category sits at predict_level {taxonomy.predict_level}")]
-    return []

@@ -69,16 +69,22 @@ class SimilarityPrior:
             centroids.append(centroid / (np.linalg.norm(centroid) + 1e-12))
             descriptions.append(desc)
             examples.append(ex)
-        self.descriptions = descriptions
-        self.examples = examples
+        # All prototypes in two matrices, with the row where each category's block starts,
+        # so one product and one segmented max score every category at once.
+        self.descriptions = np.vstack(descriptions).astype(np.float32)
+        self.description_starts = np.cumsum([0] + [len(d) for d in descriptions[:-1]])
+        self.examples = np.vstack(examples).astype(np.float32)
+        self.example_starts = np.cumsum([0] + [len(e) for e in examples[:-1]])
         self.centroids = np.vstack(centroids).astype(np.float32)
 
     def similarity(self, vectors: np.ndarray) -> np.ndarray:
         """(n, dim) L2-normalised text vectors → (n, k) similarity scores (sum of three cosines)."""
-        scores = vectors @ self.centroids.T
-        for j, (desc, ex) in enumerate(zip(self.descriptions, self.examples)):
-            scores[:, j] += (vectors @ desc.T).max(axis=1) + (vectors @ ex.T).max(axis=1)
-        return scores
+        vectors = np.asarray(vectors, dtype=np.float32)
+        return (
+            vectors @ self.centroids.T
+            + np.maximum.reduceat(vectors @ self.descriptions.T, self.description_starts, axis=1)
+            + np.maximum.reduceat(vectors @ self.examples.T, self.example_starts, axis=1)
+        )
 
 
 def prior_logits(similarity: np.ndarray, calibration: dict) -> np.ndarray:
