@@ -37,6 +37,11 @@ from complaint_insight.taxonomy.metrics import multilabel_report  # noqa: E402
 PUBLISHED_QDC = {"macro_f1": 0.71, "micro_f1": 0.77}
 
 
+
+def threshold_array(model: Categoriser) -> "np.ndarray":
+    """The model's thresholds in ``classes_`` order."""
+    return np.array([model.thresholds[c] for c in model.classes_])
+
 def labelled_rows(taxonomy_id: str, min_count: int) -> tuple[pd.DataFrame, object, list[str], dict]:
     """(rows with text/split, labels for fit, categories scored, notes)."""
     taxonomy = load_taxonomy(taxonomy_id)
@@ -75,12 +80,12 @@ def main() -> None:
 
     Y = label_matrix(taxonomy, test_labels, len(test_texts)).Y
     cols = [taxonomy.predicted_ids.index(c) for c in scored]
-    P = (p >= model._thresholds()).astype(int)
+    P = (p >= threshold_array(model)).astype(int)
     table, summary = multilabel_report(Y[:, cols], P[:, cols], scored, p[:, cols])
     zero_shot = Categoriser(args.taxonomy)
     pz = zero_shot.predict_proba(test_texts)
     _, zero_summary = multilabel_report(Y[:, cols], (pz[:, cols] >= zero_shot.threshold).astype(int), scored, pz[:, cols])
-    table["threshold"] = model._thresholds()[cols]
+    table["threshold"] = threshold_array(model)[cols]
 
     out = Path(args.out or ROOT / "models" / shipped_model_name(args.taxonomy))
     recipe = f"python recipes/train_categoriser.py --taxonomy {args.taxonomy}" + (
@@ -108,6 +113,13 @@ def main() -> None:
     card = _card(args, model, taxonomy, summary_rows, table, notes, metrics, recipe)
     model.save(out, recipe=recipe, card=card, metrics=metrics)
     print(card)
+
+
+def _coverage(model) -> str:
+    total, trained = len(model.classes_), int(model.trained_.sum())
+    if trained == total:
+        return f"{total} categories, each with a trained head"
+    return f"{total} categories, {trained} with a trained head and {total - trained} zero-shot"
 
 
 def _card(args, model, taxonomy, summary_rows, table, notes, metrics, recipe) -> str:
@@ -147,16 +159,15 @@ docs/benchmarks/taxonomy.md for the same model on a split that keeps duplicates.
 ## Severity
 
 The model does not predict severity. A learned per-category severity (multinomial regression on
-the authored severities) did no better than always answering "medium" on the test split
-(docs/benchmarks/taxonomy.md), so HCAT severity comes from the triage layer: pass its overall
+the authored severities) was at best about as accurate as always answering "medium" on the test
+split (docs/benchmarks/taxonomy.md), so HCAT severity comes from the triage layer: pass its overall
 severity (`categorise(..., overall_severity=...)`, CLI `--severity-column severity`) and it is
 attached to each assigned category.
 """
     return f"""# Model card: {taxonomy.name} categoriser
 
 - **What it does**: assigns zero or more {taxonomy.name} categories to a piece of feedback, each
-  with a probability; {len(model.classes_)} categories ({int(model.trained_.sum())} with a trained head, the rest
-  zero-shot). Each category has its own threshold (F1-optimal on out-of-fold probabilities),
+  with a probability; {_coverage(model)}. Each category has its own threshold (F1-optimal on out-of-fold probabilities),
   saved with the model; lower them for recall (`Categoriser.tune_thresholds(..., target_recall=0.8)`,
   `set_thresholds`, CLI `--threshold`).
 - **Model**: `Categoriser("{args.taxonomy}")` — per category, a linear SVM over TF-IDF word 1-2-grams
