@@ -1,0 +1,65 @@
+"""``complaint-insight categorise INPUT -o OUTPUT --taxonomy NAME_OR_FILE --text-column text``"""
+from __future__ import annotations
+
+from complaint_insight.commands._common import add_io_arguments, process_table
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "categorise",
+        help="assign taxonomy categories (HCAT, QDC, your own file) to each row",
+        description="Add 'categories' (';'-joined ids, most probable first), 'category_status' and one "
+        "probability column p_<category id> per category to every row of INPUT, keeping all rows, columns "
+        "and their order. Built-in taxonomies use their shipped trained model when there is one; any other "
+        "taxonomy file works zero-shot from its descriptions and examples.",
+    )
+    add_io_arguments(parser)
+    parser.add_argument(
+        "--taxonomy",
+        default=None,
+        metavar="NAME_OR_FILE",
+        help="built-in name (hcat, qdc, uk_public_services, retail) or a .yaml/.json taxonomy file; "
+        "optional with --model",
+    )
+    parser.add_argument("--model", default=None, help="a categoriser folder saved with Categoriser.save")
+    parser.add_argument("--zero-shot", action="store_true", help="ignore the shipped trained model of a built-in")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="one probability threshold for every category (default: each category's own, saved with the model)",
+    )
+    parser.add_argument(
+        "--severity-column",
+        default=None,
+        help="column of overall HCAT severity 0-3 per row (e.g. triage output 'severity'); adds severity_<id> "
+        "for each assigned category",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from complaint_insight.errors import InputError
+    from complaint_insight.taxonomy import load_categoriser, load_taxonomy
+
+    if args.taxonomy is None and args.model is None:
+        raise InputError("give --taxonomy NAME_OR_FILE (or --model FOLDER)")
+    if args.threshold is not None and not 0 <= args.threshold <= 1:
+        raise InputError("--threshold must be between 0 and 1")
+    if args.model is not None and args.zero_shot:
+        raise InputError("--zero-shot and --model exclude each other")
+    categoriser = load_categoriser(args.taxonomy, model=args.model, zero_shot=args.zero_shot)
+    if args.model is not None and args.taxonomy is not None:
+        wanted = load_taxonomy(args.taxonomy).id
+        if categoriser.taxonomy_.id != wanted:
+            raise InputError(f"--model holds a {categoriser.taxonomy_.id!r} categoriser, not {wanted!r}")
+    if args.threshold is not None:
+        categoriser.set_thresholds(args.threshold)
+    process_table(
+        args,
+        lambda chunk: categoriser.categorise_frame(
+            chunk, text_column=args.text_column, id_column=args.id_column, severity_column=args.severity_column
+        ),
+        desc="categorise",
+    )
+    return 0

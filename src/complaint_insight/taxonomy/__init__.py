@@ -1,0 +1,54 @@
+"""Standard and custom taxonomies: multi-label categories that make complaints comparable.
+
+    from complaint_insight.taxonomy import load_categoriser
+    categoriser = load_categoriser("hcat")          # shipped model if there is one, else zero-shot
+    categoriser.categorise(["The ward was filthy and nobody listened"])
+
+Taxonomies are data files (``builtin/*.yaml`` or a user's YAML/JSON); see docs/taxonomy.md.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from complaint_insight.taxonomy.categoriser import Categoriser
+from complaint_insight.taxonomy.crosswalk import load_crosswalk, to_ko41a
+from complaint_insight.taxonomy.loader import TaxonomyError, available_taxonomies, load_taxonomy
+from complaint_insight.taxonomy.result import Categorisation, CategoryScore
+from complaint_insight.taxonomy.schema import Category, Taxonomy
+from complaint_insight.taxonomy.themes import theme_category_shares
+
+
+def shipped_model_name(taxonomy_id: str) -> str:
+    """Folder name under ``models/`` of the trained categoriser shipped for a built-in taxonomy."""
+    return f"{taxonomy_id.replace('_', '-')}-categoriser"
+
+
+def load_categoriser(taxonomy: "str | Path | Taxonomy", *, model: str | Path | None = None, zero_shot: bool = False) -> Categoriser:
+    """A ready categoriser: ``model`` if given, else the shipped trained model for a built-in
+    taxonomy (``models/<id>-categoriser``), else a zero-shot one built from the taxonomy itself."""
+    from complaint_insight.resources import model_path
+
+    if model is not None:
+        return Categoriser.load(model)
+    resolved = load_taxonomy(taxonomy)
+    shipped = model_path(shipped_model_name(resolved.id))
+    if not zero_shot and isinstance(taxonomy, str) and taxonomy in available_taxonomies() and shipped.is_dir():
+        return Categoriser.load(shipped)
+    return Categoriser(resolved)
+
+
+__all__ = [
+    "Categorisation",
+    "Category",
+    "CategoryScore",
+    "Categoriser",
+    "Taxonomy",
+    "TaxonomyError",
+    "available_taxonomies",
+    "load_categoriser",
+    "load_crosswalk",
+    "load_taxonomy",
+    "shipped_model_name",
+    "theme_category_shares",
+    "to_ko41a",
+]
