@@ -59,7 +59,10 @@ def taxonomy_categories(taxonomy_id: str) -> dict[str, CategoryInfo]:
     path = taxonomy_dir() / f"{taxonomy_id}.yaml"
     if not path.is_file():
         raise ConfigError(f"unknown taxonomy {taxonomy_id!r}; built-in: {', '.join(builtin_taxonomies())}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = (
+        yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        or {}
+    )
     out = {}
     for raw in data.get("categories") or []:
         info = CategoryInfo(

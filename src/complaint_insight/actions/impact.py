@@ -17,7 +17,6 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
-from scipy import stats
 
 from complaint_insight.errors import InputError
 
@@ -147,6 +146,8 @@ def measure_impact(
     before = _window(before_start, action - dt.timedelta(days=1), on_theme & in_before, in_before, period)
     after = _window(after_start, after_end, on_theme & in_after, in_after, period)
     n = before.count + after.count
+
+    from scipy import stats
 
     if share:
         test_name = "Fisher's exact test on the theme's share of all complaints (two proportions)"

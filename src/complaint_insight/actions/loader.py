@@ -21,6 +21,7 @@ from complaint_insight.actions.yaml_source import SourceFile
 from complaint_insight.errors import ConfigError
 from complaint_insight.resources import package_data
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Loaded in this order; later files may use the themes of earlier ones.
 BUILTIN_FILES = ("common_themes.yaml", "hcat.yaml", "qdc.yaml", "uk_public_services.yaml")
 
@@ -45,7 +46,7 @@ def library_dir() -> Path:
 @lru_cache(maxsize=1)
 def rca2_hierarchy() -> dict[str, tuple[str, str]]:
     """``{action_type: (strength, RCA2 category name)}`` from ``library/rca2.yaml``."""
-    data = yaml.safe_load((library_dir() / "rca2.yaml").read_text(encoding="utf-8"))
+    data = yaml.load((library_dir() / "rca2.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     return {
         key: (level, label)
         for level, block in data["levels"].items()
@@ -193,14 +194,14 @@ def _unknown_categories(categories: dict[str, list[str]]) -> list[tuple[str, str
 def _describe(source: SourceFile, exc: ValidationError) -> list[str]:
     out = []
     for error in exc.errors():
-        loc = tuple(error["loc"])
-        label = _loc_label(source, loc)
-        message = error["msg"].removeprefix("Value error, ")
+        at = tuple(error["loc"])
+        owner, message = at, error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
-            message = f"unknown key {loc[-1]!r} (check the spelling)"
+            owner, message = at[:-1], f"unknown key {at[-1]!r} (check the spelling)"
         elif error["type"] == "missing":
-            message = f"missing required key {loc[-1]!r}"
-        out.append(f"{source.where(loc)}: {label}: {message}")
+            owner, message = at[:-1], f"missing required key {at[-1]!r}"
+            at = owner  # a missing key has no line of its own
+        out.append(f"{source.where(at)}: {_loc_label(source, owner)}: {message}")
     return out
 
 

@@ -24,7 +24,7 @@ from complaint_insight.resources import package_data
 _REDACTIONS = (
     re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),  # e-mail
     re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b"),  # NHS number (3-3-4)
-    re.compile(r"(?<![\w+])(?:\+44\s?|0)(?:\d[\s-]?){9,10}\b"),  # UK phone
+    re.compile(r"(?<![\w+])(?:\+44\s?|0)\d(?:[\s-]?\d){8,9}\b"),  # UK phone
     re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),  # postcode
     re.compile(
         r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Nurse|Sister)\.?\s+[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?"

@@ -226,5 +226,6 @@ def _from_row(row: sqlite3.Row) -> LogEntry:
 
 def _first_error(exc: ValidationError) -> str:
     error = exc.errors()[0]
-    field = ".".join(str(p) for p in error["loc"]) or "entry"
-    return f"{field}: {error['msg'].removeprefix('Value error, ')}"
+    message = error["msg"].removeprefix("Value error, ")
+    field = ".".join(str(p) for p in error["loc"])
+    return f"{field}: {message}" if field else message

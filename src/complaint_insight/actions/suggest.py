@@ -6,7 +6,8 @@ How a suggestion is ranked (docs/actions.md explains it for users):
    the text, embedding similarity to the theme, or categories linked to the theme), taxonomy
    categories (given, from the ``category_source`` hook, or from the theme), and the words that
    matched. An action's relevance is 0.7 x its best theme/category signal (+0.1 when one of its
-   own cue words occurs) + 0.3 x the embedding similarity of the input to the action itself.
+   own cue words occurs) + 0.3 x the embedding similarity of the input to the action itself
+   (0.9 / 0.1 for a given category or built-in theme, which match actions exactly).
    Embedding similarities are relative (z-scores among the alternatives, after subtracting each
    item's similarity to generic complaints), because static embeddings find every complaint
    fairly similar to every theme.
@@ -52,6 +53,8 @@ STRENGTH_BONUS = {"stronger": 0.15, "intermediate": 0.07, "weaker": 0.0}
 SAME_TOPIC_PENALTY = 0.08
 CUE_BONUS = 0.1
 STRUCTURED_WEIGHT = 0.7
+# A given category or built-in theme matches actions exactly; similarity then only breaks ties.
+EXACT_STRUCTURED_WEIGHT = 0.9
 MAX_K = 50
 PAST_FIT = 0.5  # how similar a logged theme must be to count as "a similar theme"
 STATUS_ORDER = {"done": 0, "in_progress": 1, "planned": 2}
@@ -79,10 +82,12 @@ class _Signals:
     vector: np.ndarray
     themes: dict[str, float] = field(default_factory=dict)
     theme_words: dict[str, list[str]] = field(default_factory=dict)
+    theme_via: dict[str, tuple[tuple[str, str], float]] = field(default_factory=dict)  # best linked category
     categories: dict[tuple[str, str], float] = field(default_factory=dict)
     category_origin: str = "given"  # given | categoriser | similarity | theme
     words: tuple[str, ...] = ()
     theme_id: str | None = None  # the caller's own theme id, for the learning log
+    structured_weight: float = STRUCTURED_WEIGHT
 
 
 class ActionSuggester:
@@ -206,14 +211,15 @@ class ActionSuggester:
         for i, tid in enumerate(self._theme_ids):
             found = self._theme_matchers[tid].find(words)
             keyword = min(0.5 + 0.15 * len(found), 0.95) if found else 0.0
-            via_category = self.category_weight[signals.category_origin] * max(
-                (signals.categories.get(c, 0.0) for c in self.library.categories_of_theme(tid)), default=0.0
-            )
+            linked = _best_linked(signals.categories, self.library.categories_of_theme(tid))
+            via_category = self.category_weight[signals.category_origin] * (linked[1] if linked else 0.0)
             parts = sorted((keyword, float(theme_sims[i]), via_category), reverse=True)
             score = min(parts[0] + 0.15 * parts[1], 1.0)
             if score > 0:
                 signals.themes[tid] = score
                 signals.theme_words[tid] = found
+                if linked and via_category >= 0.3:
+                    signals.theme_via[tid] = linked
         signals.words = words
         return signals
 
@@ -232,6 +238,7 @@ class ActionSuggester:
         signals.theme_id = theme_id or label
         signals.category_origin = "theme"
         if theme_id in lib.themes:
+            signals.structured_weight = EXACT_STRUCTURED_WEIGHT
             signals.themes[theme_id] = 1.0
             for key in lib.categories_of_theme(theme_id):
                 signals.categories[key] = 1.0
@@ -255,10 +262,10 @@ class ActionSuggester:
             text=text, vector=self._encode(text), categories=dict(scores), category_origin="given"
         )
         for tid in self._theme_ids:
-            linked = self.library.categories_of_theme(tid)
-            best = max((s for key, s in scores.items() if key in linked), default=0.0)
-            if best > 0:
-                signals.themes[tid] = 0.9 * best
+            linked = _best_linked(scores, self.library.categories_of_theme(tid))
+            if linked:
+                signals.themes[tid] = 0.9 * linked[1]
+                signals.theme_via[tid] = linked
         return signals
 
     def _resolve_category(self, spec: str) -> tuple[str, str]:
@@ -304,7 +311,8 @@ class ActionSuggester:
             cues = self._cue_matchers[i].find(signals.words) if signals.words else []
             if cues and structured > 0:
                 structured = min(structured + CUE_BONUS, 1.0)
-            relevance = STRUCTURED_WEIGHT * structured + (1 - STRUCTURED_WEIGHT) * float(sims[i])
+            weight = signals.structured_weight
+            relevance = weight * structured + (1 - weight) * float(sims[i])
             out.append(
                 (relevance, action, {"themes": matched_themes, "categories": matched_cats, "cues": cues})
             )
@@ -334,12 +342,11 @@ class ActionSuggester:
         self, signals: _Signals, relevance: float, action: Action, matched: dict
     ) -> ActionSuggestion:
         lib = self.library
-        theme_labels = [
-            lib.themes[t].label for t in sorted(matched["themes"], key=lambda t: -matched["themes"][t])
-        ]
-        categories = [
-            f"{t}:{c}" for (t, c) in sorted(matched["categories"], key=lambda k: -matched["categories"][k])
-        ]
+        ordered_themes = sorted(matched["themes"], key=lambda t: -matched["themes"][t])
+        theme_labels = [lib.themes[t].label for t in ordered_themes]
+        direct = sorted(matched["categories"], key=lambda key: -matched["categories"][key])
+        via_themes = [signals.theme_via[t][0] for t in ordered_themes if t in signals.theme_via]
+        categories = list(dict.fromkeys(f"{t}:{c}" for t, c in direct + via_themes))
         words = []
         for t in matched["themes"]:
             words += signals.theme_words.get(t, [])
@@ -364,16 +371,22 @@ class ActionSuggester:
     def _why(self, signals: _Signals, action: Action, matched: dict, words: list[str]) -> str:
         lib = self.library
         parts = []
-        for tid in sorted(matched["themes"], key=lambda t: -matched["themes"][t])[:2]:
-            found = signals.theme_words.get(tid) or []
-            detail = f" (words: {', '.join(found[:4])})" if found else ""
-            parts.append(f"theme '{lib.themes[tid].label}'{detail}")
         origin = {
             "given": "given",
             "theme": "linked to the theme",
             "categoriser": "from the categoriser",
             "similarity": "estimated by similarity",
         }[signals.category_origin]
+        for tid in sorted(matched["themes"], key=lambda t: -matched["themes"][t])[:2]:
+            details = []
+            found = signals.theme_words.get(tid) or []
+            if found:
+                details.append(f"words: {', '.join(found[:4])}")
+            if tid in signals.theme_via and signals.category_origin != "theme":
+                (tax, cid), score = signals.theme_via[tid]
+                details.append(f"{tax} category '{category_name(tax, cid)}', {origin}, {score:.2f}")
+            detail = f" ({'; '.join(details)})" if details else ""
+            parts.append(f"theme '{lib.themes[tid].label}'{detail}")
         for (tax, cid), score in sorted(matched["categories"].items(), key=lambda kv: -kv[1])[:2]:
             parts.append(f"{tax} category '{category_name(tax, cid)}' ({origin}, {score:.2f})")
         if matched["cues"]:
@@ -476,6 +489,14 @@ def _topic(action: Action, matched: dict) -> str:
     if matched["categories"]:
         return ":".join(max(matched["categories"], key=matched["categories"].get))
     return action.applies_to.themes[0] if action.applies_to.themes else action.id
+
+
+def _best_linked(
+    categories: Mapping[tuple[str, str], float], linked: set[tuple[str, str]]
+) -> tuple[tuple[str, str], float] | None:
+    """The highest-scoring of a theme's linked categories among the input's categories."""
+    found = [(key, score) for key, score in categories.items() if key in linked and score > 0]
+    return max(found, key=lambda kv: (kv[1], kv[0])) if found else None
 
 
 def _flatten(scores: Mapping[str, Mapping[str, float]]) -> dict[tuple[str, str], float]:

@@ -10,6 +10,7 @@ import yaml
 from complaint_insight.errors import ConfigError
 
 MAX_FILE_BYTES = 5_000_000
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 Location = tuple[Any, ...]
 
 
@@ -30,14 +31,17 @@ class SourceFile:
         except UnicodeDecodeError as exc:
             raise ConfigError(f"{self.path}: not UTF-8 text ({exc.reason})") from None
         self.lines: dict[Location, int] = {}
+        loader = _LOADER(text)
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data = yaml.safe_load(text)
+            node = loader.get_single_node()
+            self.data = loader.construct_document(node) if node is not None else None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{self.path}:{mark.line + 1}" if mark is not None else self.path
             problem = getattr(exc, "problem", None) or str(exc)
             raise ConfigError(f"{where}: invalid YAML: {problem}") from None
+        finally:
+            loader.dispose()
         if node is not None:
             self._walk(node, ())
 
