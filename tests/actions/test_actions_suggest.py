@@ -169,6 +169,7 @@ def test_what_worked_here_before_comes_first(log_path):
         _entry("waiting_times", "Waiting times and delays", "Pager for the waiting room", status="abandoned")
     )
     log.add(_entry("damp_mould", "Damp and mould", "Mould wash for all flats", status="done"))
+    log.add(_entry("T3", "bins not emptied", "Return for missed bins within two days", status="done"))
 
     results = suggest_actions(theme="waiting_times", k=3, log=log_path)
     assert [r.source for r in results] == ["learning_log", "learning_log", "library"]
@@ -178,8 +179,11 @@ def test_what_worked_here_before_comes_first(log_path):
     assert all("Pager" not in r.text and "Mould" not in r.text for r in results)
     assert results[2].action_id != "wait.front-door-streaming"  # not suggested twice
 
-    text_results = suggest_actions("We waited seven hours in A&E", k=2, log=log)
-    assert text_results[0].source == "learning_log" and text_results[1].source == "library"
+    text_results = suggest_actions("We waited seven hours in A&E", k=3, log=log)
+    assert [r.source for r in text_results] == ["learning_log", "learning_log", "library"]
+    assert all("bins" not in r.text for r in text_results)  # a log entry on another theme is not "similar"
+    bins = suggest_actions("The bin men missed our road again", k=3, log=log)
+    assert bins[0].text == "Return for missed bins within two days"
 
 
 def test_category_input(rules):

@@ -57,11 +57,11 @@ STRUCTURED_WEIGHT = 0.7
 EXACT_STRUCTURED_WEIGHT = 0.9
 MAX_K = 50
 PAST_FIT = 0.5  # how similar a logged theme must be to count as "a similar theme"
+THEME_SCALE = (1.0, 2.5)  # z-scores of theme similarity mapped to 0..1
+ACTION_SCALE = (0.5, 3.0)  # z-scores of action similarity mapped to 0..1
+# How much a category counts towards its linked themes, by where the category came from.
+CATEGORY_WEIGHT = {"categoriser": 0.9, "similarity": 0.6, "given": 1.0, "theme": 1.0}
 STATUS_ORDER = {"done": 0, "in_progress": 1, "planned": 2}
-
-
-def _scale(cosine: np.ndarray | float, floor: float, ceiling: float):
-    return np.clip((np.asarray(cosine) - floor) / (ceiling - floor), 0.0, 1.0)
 
 
 def _relative(cosines: np.ndarray, floor: float, ceiling: float) -> np.ndarray:
@@ -110,9 +110,7 @@ class ActionSuggester:
         self.embedder = embedder
         self.category_source = category_source
         self.fit = fit
-        self.theme_scale = (1.0, 2.5)
-        self.action_scale = (0.5, 3.0)
-        self.category_weight = {"categoriser": 0.9, "similarity": 0.6, "given": 1.0, "theme": 1.0}
+        self._entry_themes: dict[tuple, dict[str, float]] = {}
         self._lock = threading.Lock()
         self._ready = False
 
@@ -133,10 +131,6 @@ class ActionSuggester:
             )
             self._theme_matchers = {tid: PhraseMatcher(t.key_phrases) for tid, t in lib.themes.items()}
             self._cue_matchers = [PhraseMatcher(a.cues) for a in self._actions]
-            self._category_themes: dict[tuple[str, str], set[str]] = {}
-            for tid in lib.themes:
-                for key in lib.categories_of_theme(tid):
-                    self._category_themes.setdefault(key, set()).add(tid)
             taxonomies = sorted(
                 {tax for a in self._actions for tax in a.applies_to.categories}
                 | {tax for t in lib.themes.values() for tax in t.categories}
@@ -201,7 +195,7 @@ class ActionSuggester:
         text = clean_for_model(raw)
         signals = _Signals(text=text, vector=self._encode(text), category_origin="similarity")
         words = stems(text)
-        theme_sims = _relative(self._theme_vecs @ signals.vector - self._theme_hub, *self.theme_scale)
+        theme_sims = _relative(self._theme_vecs @ signals.vector - self._theme_hub, *THEME_SCALE)
         if self.category_source is not None:
             scores = self.category_source(text)
             signals.category_origin = "categoriser"
@@ -212,7 +206,7 @@ class ActionSuggester:
             found = self._theme_matchers[tid].find(words)
             keyword = min(0.5 + 0.15 * len(found), 0.95) if found else 0.0
             linked = _best_linked(signals.categories, self.library.categories_of_theme(tid))
-            via_category = self.category_weight[signals.category_origin] * (linked[1] if linked else 0.0)
+            via_category = CATEGORY_WEIGHT[signals.category_origin] * (linked[1] if linked else 0.0)
             parts = sorted((keyword, float(theme_sims[i]), via_category), reverse=True)
             score = min(parts[0] + 0.15 * parts[1], 1.0)
             if score > 0:
@@ -295,7 +289,7 @@ class ActionSuggester:
 
     # -- library ranking -------------------------------------------------------------------------
     def _relevance(self, signals: _Signals) -> list[tuple[float, Action, dict[str, Any]]]:
-        sims = _relative(self._action_vecs @ signals.vector - self._action_hub, *self.action_scale)
+        sims = _relative(self._action_vecs @ signals.vector - self._action_hub, *ACTION_SCALE)
         expanded = _with_hierarchy(signals.categories)
         out = []
         for i, action in enumerate(self._actions):
@@ -426,23 +420,38 @@ class ActionSuggester:
 
     # -- learning log ----------------------------------------------------------------------------
     def _past(self, signals: _Signals, log: LearningLog, k: int) -> list[ActionSuggestion]:
-        entries = [e for e in log.entries() if e.status != "abandoned"]
-        if not entries:
-            return []
-        vectors = self._embed.encode([f"{e.theme_label}. {e.action_text}" for e in entries])
-        sims = _scale(vectors @ signals.vector, 0.20, 0.60)
         scored = []
-        for entry, sim in zip(entries, sims):
-            similarity = float(sim)
-            if signals.theme_id is not None and entry.theme_id == signals.theme_id:
-                similarity = 1.0
-            elif entry.theme_id in signals.themes:
-                similarity = max(similarity, signals.themes[entry.theme_id])
+        for entry in log.entries():
+            if entry.status == "abandoned":
+                continue
+            similarity = self._theme_overlap(signals, entry)
             if similarity >= PAST_FIT:
                 scored.append((similarity, entry))
         scored.sort(key=lambda se: (not se[1].effect_fell, STATUS_ORDER[se[1].status], -se[0], se[1].id or 0))
         slots = k - 1 if k > 1 else 1
         return [self._past_item(similarity, entry) for similarity, entry in scored[:slots]]
+
+    def _theme_overlap(self, signals: _Signals, entry: LogEntry) -> float:
+        """1 for the same theme id; otherwise how strongly both touch one common theme.
+
+        Comparing themes rather than raw embeddings: short labels such as "bins" and "waiting" are
+        about as close in a static embedding as two labels on the same topic.
+        """
+        if signals.theme_id is not None and entry.theme_id == signals.theme_id:
+            return 1.0
+        key = (entry.theme_id, entry.theme_label, entry.action_text)
+        if key not in self._entry_themes:
+            if entry.theme_id in self.library.themes:
+                self._entry_themes[key] = {entry.theme_id: 1.0}
+            else:
+                try:
+                    self._entry_themes[key] = self._from_text(
+                        f"{entry.theme_label}. {entry.action_text}"
+                    ).themes
+                except InputError:  # a label with no letters: it can only match by id
+                    self._entry_themes[key] = {}
+        themes = self._entry_themes[key]
+        return max((min(score, themes[t]) for t, score in signals.themes.items() if t in themes), default=0.0)
 
     def _past_item(self, similarity: float, entry: LogEntry) -> ActionSuggestion:
         action = self.library.actions.get(entry.action_id or "")
