@@ -106,6 +106,7 @@ def test_overdispersed_counts_get_a_warning():
     frame = pd.DataFrame(rows, columns=["date", "theme_id"])
     result = measure_impact(frame, theme="T1", action_date=ACTION, end="2024-12-31")
     assert any("overdispersion" in c for c in result.caveats)
+    assert result.dispersion > 5 and result.p_value >= result.p_exact and "quasi-Poisson" in result.test
 
 
 def test_bad_input_is_a_clear_error():

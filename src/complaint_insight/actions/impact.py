@@ -24,6 +24,8 @@ Period = Literal["week", "month", "quarter"]
 _PERIOD_DAYS = {"week": 7.0, "month": 365.25 / 12, "quarter": 365.25 / 4}
 _PERIOD_FREQ = {"week": "W-SUN", "month": "M", "quarter": "Q"}  # weeks run Monday to Sunday
 Verdict = Literal["fell", "rose", "no_clear_change", "too_few"]
+# Above this Pearson dispersion of whole-period counts the rate test is widened (quasi-Poisson).
+DISPERSION_LIMIT = 1.0
 
 NOT_CAUSAL = (
     "Before/after shows whether complaints changed, not why. Regression to the mean (actions are "
@@ -56,7 +58,12 @@ class ImpactResult(BaseModel):
     ci_high: float | None = None
     change_percent: float | None = None
     test: str
-    p_value: float
+    p_value: float = Field(description="the p-value behind the verdict")
+    p_exact: float | None = Field(default=None, description="exact Poisson-rate test before any widening")
+    dispersion: float | None = Field(
+        default=None,
+        description="variance/mean of whole-period counts (1 = Poisson); None with < 3 periods a side",
+    )
     alpha: float
     verdict: Verdict
     summary: str
@@ -149,6 +156,9 @@ def measure_impact(
 
     from scipy import stats
 
+    periods = _periods(days, on_theme, before_start, action, after_start, after_end, period)
+    dispersion = _dispersion(periods)
+    p_exact = None
     if share:
         test_name = "Fisher's exact test on the theme's share of all complaints (two proportions)"
         if before.total == 0 or after.total == 0:
@@ -163,12 +173,20 @@ def measure_impact(
             p_value, ratio, low, high = 1.0, None, None, None
         else:
             test = stats.binomtest(after.count, n, p0)
-            p_value = float(test.pvalue)
+            p_value = p_exact = float(test.pvalue)
             ci = test.proportion_ci(0.95, method="exact")
             scale = before.days / after.days
             ratio = None if before.count == 0 else (after.count / after.days) / (before.count / before.days)
             low = _odds(ci.low) * scale
             high = None if ci.high >= 1 else _odds(ci.high) * scale
+            if dispersion is not None and dispersion > DISPERSION_LIMIT and before.count and after.count:
+                # Counts vary more than Poisson: widen the test and interval by the dispersion
+                # (quasi-Poisson Wald test on the log rate ratio) and keep whichever is wider.
+                se = math.sqrt(dispersion * (1 / before.count + 1 / after.count))
+                p_value = max(p_exact, float(2 * stats.norm.sf(abs(math.log(ratio)) / se)))
+                low = min(low, ratio * math.exp(-1.96 * se))
+                high = None if high is None else max(high, ratio * math.exp(1.96 * se))
+                test_name += f", widened for overdispersion (quasi-Poisson, dispersion {dispersion:.2f})"
 
     if n < min_count:
         verdict: Verdict = "too_few"
@@ -178,8 +196,9 @@ def measure_impact(
         verdict = "rose"
     else:
         verdict = "no_clear_change"
-    periods = _periods(days, on_theme, before_start, action, after_start, after_end, period)
-    caveats = _caveats(verdict, n, min_count, before, after, periods, period, share, low, high, undated)
+    caveats = _caveats(
+        verdict, n, min_count, before, after, periods, period, share, low, high, undated, dispersion
+    )
     result = ImpactResult(
         theme=str(theme),
         action_date=action,
@@ -194,6 +213,8 @@ def measure_impact(
         change_percent=None if ratio is None else round(100 * (ratio - 1), 1),
         test=test_name,
         p_value=p_value,
+        p_exact=p_exact,
+        dispersion=None if dispersion is None else round(dispersion, 3),
         alpha=alpha,
         verdict=verdict,
         summary="",
@@ -312,7 +333,7 @@ def _dispersion(periods: list[dict]) -> float | None:
     return chi2 / df if df else None
 
 
-def _caveats(verdict, n, min_count, before, after, periods, period, share, low, high, undated) -> list[str]:
+def _caveats(verdict, n, min_count, before, after, periods, period, share, low, high, undated, dispersion):
     out = []
     if verdict == "too_few":
         out.append(
@@ -331,11 +352,13 @@ def _caveats(verdict, n, min_count, before, after, periods, period, share, low, 
             f"No clear change, but the data are consistent with anything from {lower} to {upper}: "
             "'no clear change' is not the same as 'no effect'."
         )
-    dispersion = _dispersion(periods)
     if dispersion is not None and dispersion > 1.5:
+        widened = (
+            "the rate test has been widened for it" if not share else "the share test does not allow for it"
+        )
         out.append(
             f"{period.capitalize()}ly counts vary about {dispersion:.1f} times more than chance alone would give "
-            "(overdispersion), so the p-value is too optimistic; treat a borderline result with caution."
+            f"(overdispersion); {widened}, but treat a borderline result with caution."
         )
     whole = {
         side: sum(1 for r in periods if r["side"] == side and not r["partial"])
