@@ -71,6 +71,9 @@ def test_open_log_accepts_a_path_or_a_store(log_path):
     assert isinstance(store, SQLiteLearningLog) and open_log(store) is store
     with pytest.raises(TypeError):
         open_log(42)
+    with pytest.raises(InputError, match="learning log not found"):
+        open_log(log_path.with_name("typo.sqlite"), create=False)
+    assert not log_path.with_name("typo.sqlite").exists()
 
 
 def test_migrates_a_version_1_file_without_losing_rows(tmp_path):

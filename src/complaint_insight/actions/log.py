@@ -137,12 +137,12 @@ class LearningLog(Protocol):
     def delete(self, entry_id: int) -> None: ...
 
 
-def open_log(log: "LearningLog | str | Path") -> LearningLog:
-    """A learning log from a store object or a SQLite file path (created if missing)."""
+def open_log(log: "LearningLog | str | Path", *, create: bool = True) -> LearningLog:
+    """A learning log from a store object or a SQLite file path (created if missing, when ``create``)."""
     if isinstance(log, (str, Path)):
         from complaint_insight.actions.sqlite_log import SQLiteLearningLog
 
-        return SQLiteLearningLog(log)
+        return SQLiteLearningLog(log, create=create)
     if isinstance(log, LearningLog):
         return log
     raise TypeError(f"log must be a LearningLog or a file path, got {type(log).__name__}")

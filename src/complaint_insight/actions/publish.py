@@ -79,7 +79,7 @@ def you_said_we_did(
         raise InputError(f"unknown status {bad[0]!r}; use: {', '.join(STATUSES)}")
     wanted = [s for s in wanted if s != "abandoned"]  # an abandoned action is not something "we did"
     start, end = _date(since, "since"), _date(until, "until")
-    entries = [e for e in open_log(log).entries(status=wanted) if _in_period(e, start, end)] if wanted else []
+    entries = [e for e in open_log(log, create=False).entries(status=wanted) if _in_period(e, start, end)] if wanted else []
 
     lines = [f"# {tpl.title}" if markdown else tpl.title, ""]
     if tpl.intro:

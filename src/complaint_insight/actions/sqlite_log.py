@@ -69,11 +69,13 @@ _COLUMNS = ("id", "created_at", "updated_at", *EDITABLE)
 class SQLiteLearningLog:
     """``LearningLog`` on a SQLite file (created, and migrated to the current schema, on first use)."""
 
-    def __init__(self, path: str | Path, *, timeout: float = 30.0):
+    def __init__(self, path: str | Path, *, timeout: float = 30.0, create: bool = True):
         self.path = Path(path)
         self.timeout = timeout
         if self.path.exists() and not self.path.is_file():
             raise InputError(f"{self.path}: not a file")
+        if not create and not self.path.exists():
+            raise InputError(f"{self.path}: learning log not found")
         if not self.path.parent.is_dir():
             raise InputError(f"{self.path}: folder {self.path.parent} does not exist")
         with self._connection() as conn:

@@ -172,7 +172,7 @@ class ActionSuggester:
             signals = self._from_theme(theme)
         else:
             signals = self._from_category(category)
-        past = self._past(signals, open_log(log), k) if log is not None else []
+        past = self._past(signals, open_log(log, create=False), k) if log is not None else []
         library_items = self._rank_library(
             signals, k - len(past), exclude={p.action_id for p in past if p.action_id}
         )

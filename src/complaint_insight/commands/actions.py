@@ -79,8 +79,6 @@ def _suggest(args) -> int:
         theme = _find_theme(args.themes, args.theme)
     elif args.themes:
         raise InputError("--themes is only used with --theme")
-    if args.log is not None and not Path(args.log).is_file():
-        raise InputError(f"{args.log}: learning log not found")
     from complaint_insight.actions import suggest_actions
 
     results = suggest_actions(
@@ -183,9 +181,7 @@ def _register_log(commands) -> None:
 def _open_log(path: str, *, create: bool):
     from complaint_insight.actions import SQLiteLearningLog
 
-    if not create and not Path(path).is_file():
-        raise InputError(f"{path}: learning log not found")
-    return SQLiteLearningLog(path)
+    return SQLiteLearningLog(path, create=create)
 
 
 def _log_add(args) -> int:
