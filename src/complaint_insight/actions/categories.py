@@ -1,0 +1,196 @@
+"""Taxonomy categories as the action library needs them, and where a text's categories come from.
+
+``CategorySource`` is the hook for the taxonomy categoriser: any callable that takes a text and
+returns ``{taxonomy_id: {category_id: score in 0..1}}``. Until a trained categoriser is plugged
+in, ``SimilarityCategorySource`` scores a text against each category's description and examples
+in the taxonomy files by embedding similarity. ``categoriser_source(...)`` adapts categorisers
+that return results with ``.taxonomy`` and ``.probabilities`` (the taxonomy package's shape).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import yaml
+
+from complaint_insight.errors import ConfigError
+from complaint_insight.resources import package_data
+
+CategoryScores = dict[str, dict[str, float]]
+
+
+class CategorySource(Protocol):
+    def __call__(self, text: str) -> CategoryScores:
+        """``{taxonomy_id: {category_id: score}}`` for one text; scores in 0..1, higher = more likely."""
+        ...
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    taxonomy: str
+    id: str
+    name: str
+    description: str
+    examples: tuple[str, ...]
+    parent: str | None
+    special: bool  # housekeeping labels such as "Not assigned": never a reason to act
+
+    @property
+    def key(self) -> str:
+        return f"{self.taxonomy}:{self.id}"
+
+
+def taxonomy_dir() -> Path:
+    return package_data("taxonomy", "builtin")
+
+
+def builtin_taxonomies() -> list[str]:
+    return sorted(p.stem for p in taxonomy_dir().glob("*.yaml"))
+
+
+@lru_cache(maxsize=None)
+def taxonomy_categories(taxonomy_id: str) -> dict[str, CategoryInfo]:
+    """The categories of a built-in taxonomy, by id (read from ``taxonomy/builtin/<id>.yaml``)."""
+    path = taxonomy_dir() / f"{taxonomy_id}.yaml"
+    if not path.is_file():
+        raise ConfigError(f"unknown taxonomy {taxonomy_id!r}; built-in: {', '.join(builtin_taxonomies())}")
+    data = (
+        yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        or {}
+    )
+    out = {}
+    for raw in data.get("categories") or []:
+        info = CategoryInfo(
+            taxonomy=taxonomy_id,
+            id=str(raw["id"]),
+            name=str(raw.get("name") or raw["id"]),
+            description=" ".join(str(raw.get("description") or "").split()),
+            examples=tuple(str(e) for e in raw.get("examples") or []),
+            parent=raw.get("parent"),
+            special=bool(raw.get("special", False)),
+        )
+        out[info.id] = info
+    return out
+
+
+def category_info(taxonomy_id: str, category_id: str) -> CategoryInfo | None:
+    if taxonomy_id not in builtin_taxonomies():
+        return None
+    return taxonomy_categories(taxonomy_id).get(category_id)
+
+
+def category_name(taxonomy_id: str, category_id: str) -> str:
+    info = category_info(taxonomy_id, category_id)
+    return info.name if info else category_id
+
+
+def ancestors(taxonomy_id: str, category_id: str) -> list[str]:
+    """Parent, grandparent ... of a built-in category (empty for unknown taxonomies)."""
+    if taxonomy_id not in builtin_taxonomies():
+        return []
+    cats = taxonomy_categories(taxonomy_id)
+    out, seen = [], {category_id}
+    parent = cats[category_id].parent if category_id in cats else None
+    while parent and parent not in seen:
+        out.append(parent)
+        seen.add(parent)
+        parent = cats[parent].parent if parent in cats else None
+    return out
+
+
+class SimilarityCategorySource:
+    """Stand-in categoriser: how close a text is to each category's description and examples.
+
+    A category's similarity is the best cosine similarity to its description or examples. Static
+    embeddings give every complaint a fairly high similarity to every category, so the score is
+    relative: the similarity's z-score among all categories for this text, mapped linearly from
+    ``[floor, ceiling]`` standard deviations to ``[0, 1]``. It ranks categories; it is not a
+    calibrated probability, and a trained categoriser should replace it.
+    """
+
+    def __init__(
+        self,
+        taxonomies: Sequence[str] = ("hcat", "qdc", "uk_public_services"),
+        *,
+        embedder: Any = "static",
+        floor: float = 1.5,
+        ceiling: float = 3.5,
+    ):
+        self.taxonomies = tuple(taxonomies)
+        self.embedder = embedder
+        self.floor = floor
+        self.ceiling = ceiling
+        self._index: tuple[list[CategoryInfo], np.ndarray, np.ndarray] | None = None
+
+    def _build(self):
+        from complaint_insight.embed import get_embedder
+
+        embedder = get_embedder(self.embedder)
+        infos, texts, owner = [], [], []
+        for taxonomy in self.taxonomies:
+            for info in taxonomy_categories(taxonomy).values():
+                if info.special:
+                    continue
+                infos.append(info)
+                for sentence in (f"{info.name}. {info.description}", *info.examples):
+                    texts.append(sentence)
+                    owner.append(len(infos) - 1)
+        vectors = embedder.encode(texts)
+        self._hub = hubness(vectors, vectors)
+        self._index = (infos, vectors, np.asarray(owner))
+        self._embedder = embedder
+        return self._index
+
+    def __call__(self, text: str) -> CategoryScores:
+        return self.score_many([text])[0]
+
+    def score_many(self, texts: Sequence[str]) -> list[CategoryScores]:
+        infos, vectors, owner = self._index or self._build()
+        sims = self._embedder.encode(list(texts)) @ vectors.T - self._hub  # (n_texts, n_sentences)
+        best = np.full((len(texts), len(infos)), -1.0, dtype=np.float32)
+        np.maximum.at(best.T, owner, sims.T)
+        z = (best - best.mean(axis=1, keepdims=True)) / (best.std(axis=1, keepdims=True) + 1e-6)
+        scores = np.clip((z - self.floor) / (self.ceiling - self.floor), 0.0, 1.0)
+        out = []
+        for row in scores:
+            result: CategoryScores = {}
+            for j in np.flatnonzero(row > 0):
+                result.setdefault(infos[j].taxonomy, {})[infos[j].id] = round(float(row[j]), 4)
+            out.append(result)
+        return out
+
+
+def hubness(vectors: np.ndarray, reference: np.ndarray, k: int = 10) -> np.ndarray:
+    """Mean similarity of each vector to its ``k`` nearest reference texts.
+
+    Some sentences (generic ones about complaints, waiting or communication) are close to almost
+    any complaint. Subtracting this from a similarity (as in CSLS, Conneau et al. 2018) stops
+    them from being the best match for everything.
+    """
+    sims = vectors @ reference.T
+    k = min(k, sims.shape[1])
+    return np.sort(sims, axis=1)[:, -k:].mean(axis=1)
+
+
+def reference_texts(taxonomies: Sequence[str]) -> list[str]:
+    """The taxonomy files' example complaints: a neutral sample of what complaints look like."""
+    return [e for t in taxonomies for info in taxonomy_categories(t).values() for e in info.examples]
+
+
+def categoriser_source(categorisers: Iterable[Any]) -> CategorySource:
+    """Adapt categorisers with ``categorise([text]) -> [result]`` (``result.taxonomy``, ``result.probabilities``)."""
+    chosen = list(categorisers)
+
+    def source(text: str) -> CategoryScores:
+        out: CategoryScores = {}
+        for categoriser in chosen:
+            result = categoriser.categorise([text])[0]
+            out[str(result.taxonomy)] = {str(k): float(v) for k, v in (result.probabilities or {}).items()}
+        return out
+
+    return source
