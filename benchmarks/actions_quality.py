@@ -5,7 +5,7 @@
 Writes
 - docs/actions_judged_sample.md: 30 dissatisfied NHS FFT comments (sentiment 4-5) spread over the
   QDC sub-categories, each with its top-3 suggested actions and why they fit, for human review.
-  Comments appear only as short excerpts (at most 15 words) with their row reference.
+  Comments are referenced by row only (the shared corpora are never copied into the repository).
 - docs/benchmarks/actions.md: the measured figures below, with this command.
 
 Measures
@@ -40,7 +40,6 @@ EXCLUDED_QDC = {
     "positive_experience_gratitude", "negative_experience_dissatisfaction", "not_assigned",
     "labelling_not_possible", "funding_financial_resources",
 }
-EXCERPT_WORDS = 15
 COMMAND = "COMPLAINT_INSIGHT_DATASETS=../shared/datasets python benchmarks/actions_quality.py"
 
 
@@ -129,12 +128,6 @@ def judged_sample(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     return rows
 
 
-def excerpt(text: str) -> str:
-    words = " ".join(str(text).split()).split(" ")
-    short = " ".join(words[:EXCERPT_WORDS])
-    return (short + " …") if len(words) > EXCERPT_WORDS else short
-
-
 def write_judged(rows: pd.DataFrame, suggest, path: Path) -> None:
     from complaint_insight.actions.categories import category_name
 
@@ -145,8 +138,9 @@ def write_judged(rows: pd.DataFrame, suggest, path: Path) -> None:
         "",
         "Comments: dissatisfied NHS Friends and Family Test answers (sentiment 4-5) from the shared corpus",
         "(`nhs_fft_v6.csv`, two trusts, 2021-22), one per QDC sub-category, most frequent sub-categories",
-        f"first. Only an excerpt of at most {EXCERPT_WORDS} words is shown; `row` is the position in",
-        "`complaint_insight.datasets.load_nhs_fft()` filtered to sentiment >= 4, to read the full comment there.",
+        "first. The comments themselves are not reproduced here (the shared corpora are never copied into",
+        "this repository): `row` is the position in `complaint_insight.datasets.load_nhs_fft()` filtered to",
+        "sentiment >= 4; read the comment there before judging the suggestions.",
         "Suggestions: `suggest_actions(text, k=3)` with the built-in library and the similarity stand-in for",
         "the categoriser (no trained categoriser yet). 'QDC labels' are the corpus's human labels, which the",
         "suggester did not see.",
@@ -159,7 +153,6 @@ def write_judged(rows: pd.DataFrame, suggest, path: Path) -> None:
         lines += [
             f"## {number}. {category_name('qdc', row['sampled_for'])}",
             "",
-            f"> \"{excerpt(row['text'])}\"  ",
             f"> row {row.name}, {row['trust']}, {row['service']}, {row['date']:%Y-%m}" if pd.notna(row["date"])
             else f"> row {row.name}, {row['trust']}, {row['service']}",
             "",
