@@ -168,7 +168,8 @@ def test_staff_check_with_the_keyboard(cli_server, page):
     # Keyboard focus is visible: a solid outline drawn around the focused button.
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#result-body strong')?.textContent.startsWith('This does not')")
+    # A locator wait, not wait_for_function: the page's CSP (rightly) forbids eval, which that uses.
+    page.locator("#result-body strong", has_text="This does not").wait_for()
     assert verdict(page) == "This does not read as a complaint."
 
     page.fill("#feedback", "   ")
