@@ -146,7 +146,9 @@ class Triager:
         if scorable:
             batch = [strings[i] for i in scorable]
             probabilities[scorable] = self.classifier.predict_proba(batch)[:, 1]
-            findings = dict(zip(scorable, self.risk.assess(batch)))
+            # The risk layer reads what the classifier reads: the first MAX_MODEL_CHARS characters
+            # (spaCy refuses texts over 1M characters, and a flag deep in a huge paste is flagged "truncated").
+            findings = dict(zip(scorable, self.risk.assess([s[:MAX_MODEL_CHARS] for s in batch])))
         weights = positive_weights(self.classifier)
         severity_labels = self.policy.severity_labels
         results = []
