@@ -131,8 +131,14 @@ def reading_status(text: str) -> str:
         return "ok"
     # Short words ("a", "de", "la", "nu") are shared by many languages; judge on the longer ones.
     long_words = [w for w in words if len(w) > 2][:40] or words
+    accented = False
+    if not ascii_only:
+        # A minority of words in another script ("Waited 3 hrs, Ελλάδα, 病院") are insertions in an
+        # English text: judge on the Latin-script words; only accented Latin words need more evidence.
+        long_words = [w for w in long_words if not _NON_LATIN.search(w)] or long_words
+        accented = not all(w.isascii() for w in long_words)
     english = lists["english"]
     share = sum(map(english.__contains__, long_words)) / len(long_words)
-    if share >= (ENGLISH_SHARE if ascii_only else ENGLISH_SHARE_ACCENTED):
+    if share >= (ENGLISH_SHARE_ACCENTED if accented else ENGLISH_SHARE):
         return "ok"
     return "non_english" if english_probability(sample) < MAX_ENGLISH_PROBABILITY else "ok"
