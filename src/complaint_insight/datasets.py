@@ -57,7 +57,8 @@ def _finish(df: pd.DataFrame, corpus: str) -> pd.DataFrame:
     df = df[df["text"].str.len() > 0]
     df["corpus"] = corpus
     key = df["text"].map(dedup_key)
-    # Identical texts with conflicting labels are ambiguous: keep the majority label once.
+    # One row per distinct text, so a split can never put the same text on both sides; where copies
+    # disagree, the first row's labels are kept (the shipped models were trained this way).
     df = df.assign(_key=key).groupby("_key", sort=False, as_index=False).first()
     return df.drop(columns="_key").reset_index(drop=True)
 
