@@ -72,7 +72,8 @@ def build_export(
             )
 
     def hide(n: int) -> int | None:
-        return n if n >= suppress_below else None
+        # Zero singles nobody out; 1..suppress_below-1 might.
+        return n if n == 0 or n >= suppress_below else None
 
     # -- categories
     category_counts: dict[str, int] = {}
@@ -96,7 +97,7 @@ def build_export(
                 name=names.get(cid, ""),
                 count=hide(n),
                 rate=None if hide(n) is None or total == 0 else n / total,
-                suppressed=n > 0 and hide(n) is None,
+                suppressed=hide(n) is None,
                 by_group=by_group,
             )
         )
