@@ -224,6 +224,7 @@ _NOT_NAMES = {
     "Carers", "Midwives", "Matrons", "Sisters", "Registrars", "Receptionists", "Student", "Students",
     "Locum", "Senior", "Junior", "Charge", "District", "Community", "Healthcare", "Auxiliary", "Associate",
     "Physician", "Physicians", "Oncologist", "Cardiologist", "Manager's", "Review", "Outpatients", "Council's",
+    "Medical", "Partnership", "Pharmacy's",
 }
 
 
@@ -235,15 +236,18 @@ def names(text: str) -> Iterator[Found]:
         start = m.start(1)
         tokens = list(re.finditer(r"\S+", m.group(1)))
         kept_end = None
+        organisation = False
         for i, t in enumerate(tokens):
             word = t.group().rstrip(".")
             # A single capital before more words is an initial ("Dr A. Noor"), not the article "A".
             if len(word) == 1 and i + 1 < len(tokens):
                 continue
             if word in _NOT_NAMES:
+                # "called Parkway Medical": capitals running into an organisation word are no name.
+                organisation = i > 0 and word in _ORGANISATION_WORDS
                 break
             kept_end = start + t.end()
-        if kept_end is None:
+        if kept_end is None or organisation:
             continue
         # Initials alone ("Dr J.") are not a name we can redact meaningfully without a surname.
         candidate = text[start:kept_end]
@@ -252,6 +256,11 @@ def names(text: str) -> Iterator[Found]:
         pos = kept_end
         yield start, kept_end, "NAME"
 
+
+_ORGANISATION_WORDS = {
+    "Surgery", "Practice", "Hospital", "Centre", "Center", "Clinic", "Service", "Services", "Trust", "Council",
+    "Board", "Health", "Group", "Pharmacy", "Medical", "Partnership", "Ward", "Unit", "Team", "Department",
+}
 
 DETECTORS: tuple[Callable[[str], Iterator[Found]], ...] = (
     emails, nhs_numbers, phones, hospital_numbers, dates_of_birth, postcodes, addresses, names,
