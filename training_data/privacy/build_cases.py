@@ -28,6 +28,10 @@ _LABEL = re.compile(r"\[\[([A-Z_]+)\|(.+?)\]\]")
 _FILL = re.compile(r"\{\{(NHS|NHS_BAD)\}\}")
 
 
+# (file stem, seed for the synthetic NHS numbers)
+SETS = (("redaction_cases", 0), ("redaction_holdout", 1), ("redaction_holdout_hard", 2))
+
+
 def _layout(digits: str, rng: random.Random) -> str:
     style = rng.choice(["space", "space", "none", "dash"])
     if style == "none":
@@ -74,7 +78,7 @@ def build(source: Path, target: Path, seed: int) -> int:
 
 
 if __name__ == "__main__":
-    for name, seed in (("redaction_cases", 0), ("redaction_holdout", 1)):
+    for name, seed in SETS:
         src = HERE / f"{name}.src.txt"
         if src.exists():
             print(name, build(src, HERE / f"{name}.jsonl", seed))
