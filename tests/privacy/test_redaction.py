@@ -75,6 +75,13 @@ def test_not_nhs_numbers(value):
         ("hospital number RX1234567", [("HOSPITAL_NUMBER", "RX1234567")]),
         ("MRN 123456 is wrong", [("HOSPITAL_NUMBER", "123456")]),
         ("patient no. 4455667", [("HOSPITAL_NUMBER", "4455667")]),
+        ("Kerry on reception was lovely", [("NAME", "Kerry")]),
+        ("Thanks Kerry for everything", [("NAME", "Kerry")]),
+        ("Natalie Hughes from the council never rang", [("NAME", "Natalie Hughes")]),
+        ("dr patel said it was a sprain", [("NAME", "patel")]),
+        ("thanks to staff nurse kelly", [("NAME", "kelly")]),
+        ("I am Lesley Hart, Brian's wife", [("NAME", "Lesley Hart"), ("NAME", "Brian")]),
+        ("Mr de Souza operated", [("NAME", "de Souza")]),
     ],
 )
 def test_each_type(text, expected):
@@ -116,6 +123,12 @@ def test_types_filter():
         "The A1 and the M62 were closed.",
         "Patient numbers in A&E were over 20000.",
         "She lives at home with her husband.",
+        "She was on Victoria Ward, then Florence Nightingale Ward.",
+        "We were sent to the Queen Elizabeth Hospital.",
+        "Will someone call me? I hope so. Mark my words.",
+        "The dr appointment was cancelled and the nurse practitioner was off.",
+        "Payments on 3rd Jan 2022 were shown as Jan 4th.",
+        "I called Parkway Medical Centre twice.",
     ],
 )
 def test_hard_negatives_are_left_alone(text):

@@ -18,8 +18,9 @@ def tuned():
 
 def test_sets_are_large_enough_and_cover_every_type(tuned):
     holdout = load_cases(DATA / "redaction_holdout.jsonl")
-    assert len(tuned) >= 300 and len(holdout) >= 100
-    for cases in (tuned, holdout):
+    hard = load_cases(DATA / "redaction_holdout_hard.jsonl")
+    assert len(tuned) >= 300 and len(holdout) >= 100 and len(hard) >= 50
+    for cases in (tuned, holdout, hard):
         present = {s.type for c in cases for s in c.spans}
         assert present == set(TYPES)
     # Hard negatives: sentences with nothing to redact.
@@ -47,7 +48,7 @@ def test_jsonl_matches_its_source():
     spec.loader.exec_module(module)
     import random
 
-    for name, seed in (("redaction_cases", 0), ("redaction_holdout", 1)):
+    for name, seed in module.SETS:
         rng = random.Random(seed)
         lines = [
             line.strip()

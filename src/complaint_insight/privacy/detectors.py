@@ -5,8 +5,11 @@ identifiers such as phone and NHS numbers are about digit patterns, which tokeni
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
+
+from importlib import resources
 
 from complaint_insight.privacy.nhs_number import is_valid_nhs_number
 
@@ -168,7 +171,8 @@ def addresses(text: str) -> Iterator[Found]:
 # -- names after titles, roles and relations -------------------------------------------------------------
 _NAME_TOKEN = r"(?:[A-Z][a-z]*['’][A-Z][a-z]+|(?:Mc|Mac)[A-Z][a-z]+|[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
 _INITIAL = r"(?:[A-Z]\.?\s+)"
-_NAME = rf"((?:{_INITIAL}{{0,2}}){_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,2}})"
+_PARTICLE = r"(?:van|von|der|den|de|da|di|du|le|la|al|el|bin|ben|ap)"
+_NAME = rf"((?:{_INITIAL}{{0,2}})(?:{_PARTICLE}\s+){{0,2}}{_NAME_TOKEN}(?:\s+(?:{_PARTICLE}\s+){{0,2}}{_NAME_TOKEN}){{0,2}})"
 _TITLE = r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Sir|Dame|Revd?|Reverend|Father|Lord|Lady|Cllr|Councillor)\.?"
 _ROLE = (
     r"\b(?:(?:[Ss]taff|[Ss]tudent|[Aa]gency|[Cc]harge|[Ss]pecialist|[Dd]istrict|[Cc]ommunity)\s+)?"
@@ -185,15 +189,33 @@ _RELATION = (
     r"(?:son|daughter|husband|wife|partner|mum|mother|mom|dad|father|brother|sister|grandson|granddaughter"
     r"|grandmother|grandfather|nan|nana|nanna|gran|granny|grandma|grandad|granddad|aunt|auntie|uncle|niece|nephew"
     r"|child|baby|friend|neighbour|fianc[eé]e?|boyfriend|girlfriend|carer|stepson|stepdaughter|stepdad|stepmum"
-    r"|twins?|boy|girl|sons|daughters)\s*,?"
+    r"|twins?|boy|girl|sons|daughters)\s*[,(]?"
 )
 _INTRO = (
     r"(?:\b[Mm]y\s+name\s+is|\b[Ii]\s+am\s+called|\b[Nn]amed|\b[Cc]alled|\b[Ss]igned(?:\s+by)?\s*:?|\b[Ss]poke\s+to|\b[Ss]poke\s+with"
     r"|\b[Yy]ours\s+(?:sincerely|faithfully|truly),?|\b(?:[Kk]ind\s+|[Bb]est\s+|[Ww]arm\s+)?[Rr]egards,"
     r"|\b[Mm]any\s+thanks,|\b[Tt]hank\s+you,|\b(?:[Mm]y|[Pp]atient(?:'s)?|[Cc]ontact)\s+(?:details|name)\s*[:\-]"
-    r"|\bName\s*:|\bPatient\s*:|\b(?:I|me),(?=\s*[A-Z][a-z]+(?:\s+[A-Z][a-z'’\-]+){0,2},))"
+    r"|\b(?:[Mm]y|[Hh]er|[Hh]is|[Tt]heir)\s+name\s+(?:is|was)|\bI(?:'m|’m|\s+am)(?=\s+[A-Z][a-z]+(?:\s+[A-Z][a-z'’\-]+)?,)"
+    r"|\b(?:PC|DC|Sgt|PCSO)\s+\d{2,6}|\bName\s*:|\bPatient\s*:|\b(?:I|me),(?=\s*[A-Z][a-z]+(?:\s+[A-Z][a-z'’\-]+){0,2},))"
 )
 _NAME_AFTER = re.compile(rf"(?:{_TITLE}|{_ROLE}|{_RELATION}|{_INTRO})[ \t]*\n?[ \t]*{_NAME}")
+# "Harold's wife": a capitalised name followed by 's and a relation.
+_NAME_BEFORE_RELATION = re.compile(
+    rf"\b({_NAME_TOKEN})['’]s\s+(?:wife|husband|partner|mum|mother|dad|father|son|daughter|carer|sister|brother"
+    r"|nan|gran|grandma|grandad|grandson|granddaughter|friend|neighbour|girlfriend|boyfriend|baby|children|kids)\b"
+)
+# A title or role in lower case ("dr patel", "staff nurse kelly"): only a listed name counts after it.
+_LOWER_CUE_NAME = re.compile(
+    r"\b(?:dr|mr|mrs|ms|miss|prof|nurse|sister|matron|doctor|midwife|consultant|receptionist|paramedic)\.?"
+    r"\s+([a-z][a-z'’\-]+)(?:\s+([a-z][a-z'’\-]+))?"
+)
+# Words after a bare first name that make it a place ("Victoria Ward", "Florence House").
+_PLACE_AFTER = re.compile(
+    r"\s+(?:[A-Z][a-z]+\s+)?(?i:Ward|Unit|Wing|House|Centre|Center|Hospital|Hospice|Road|Street|Avenue|Lane|Court"
+    r"|Building|Suite|Practice|Surgery|Clinic|Station|Theatre|Block|Lodge|Way|Close|Drive|Park|School|College"
+    r"|Academy|Trust|Foundation|Infirmary|Memorial|Medical|Health|Care|Home|Nursing|Place|Square|Gardens)\b"
+)
+_PLACE_BEFORE = re.compile(r"(?:\bSt\.?|\bSaint|\bQueen|\bKing|\bPrince|\bPrincess|\bRoyal|\bLady)\s+$")
 _SENIOR_TITLE = re.compile(_TITLE + r"$")
 
 # Capitalised words that follow titles and roles but are not names ("GP Surgery", "Sister Ward").
@@ -216,6 +238,7 @@ _NOT_NAMES = {
     "Some", "Any", "One", "Two", "Three", "Here", "There", "Now", "Later", "Ok", "OK", "Okay", "Sorry",
     "Christmas", "Easter", "Covid", "Corona", "Covid-19", "English", "British", "Asian", "Polish", "Welsh",
     "Scottish", "Irish", "Will", "Would", "Could", "Should", "Can", "May", "Might", "Must", "Let", "Got",
+    "Am", "Are", "Be", "Been", "Being", "Do", "Done", "Get", "Go", "Have", "Having", "Here's", "Hi", "Hello",
     "Came", "Went", "Gave", "Kept", "Made", "Took", "Asked", "Refused", "Explained", "Insisted",
     "Surgeon", "Surgeons", "Paramedic", "Paramedics", "Porter", "Physio", "Physiotherapist", "Therapist",
     "Pharmacist", "Pharmacy", "Officer", "Inspector", "Sergeant", "Caseworker", "Advisor", "Adviser",
@@ -257,13 +280,63 @@ def names(text: str) -> Iterator[Found]:
         yield start, kept_end, "NAME"
 
 
+@functools.cache
+def _name_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    data = resources.files("complaint_insight.privacy") / "data"
+
+    def read(name: str) -> frozenset[str]:
+        text = (data / name).read_text(encoding="utf-8")
+        return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+    return read("first_names.txt"), read("surnames.txt"), read("ambiguous_names.txt")
+
+
+# Any capitalised word, then an optional surname; the word is checked against the list afterwards
+# (one set lookup is much faster than a regex alternation of hundreds of names).
+_CAPITALISED = re.compile(rf"\b([A-Z][a-z]+)\b((?:\s+(?!(?:{_STREET})\b){_NAME_TOKEN}))?(?!['’]?[A-Za-z])")
+
+
+def listed_names(text: str) -> Iterator[Found]:
+    """Names found without a title: listed first names (plus a surname) and lower-case names after a cue."""
+    first, surnames, ambiguous = _name_lists()
+    bare = first - ambiguous
+    pos = 0
+    while (m := _CAPITALISED.search(text, pos)) is not None:
+        if m.group(1) not in bare:
+            pos = m.end(1)  # the next word may be the name ("Thanks Kerry")
+            continue
+        pos = m.end()
+        words = m.group().split()
+        first_end = m.start() + len(words[0])
+        if (
+            _PLACE_AFTER.match(text, first_end)
+            or _PLACE_AFTER.match(text, m.end())
+            or _PLACE_BEFORE.search(text, max(0, m.start() - 12), m.start())
+        ):
+            continue
+        end = m.end()
+        if len(words) == 2 and (words[1] in _NOT_NAMES or words[1] in _ORGANISATION_WORDS):
+            end = first_end
+        yield m.start(), end, "NAME"
+    for m in _NAME_BEFORE_RELATION.finditer(text):
+        if m.group(1) not in _NOT_NAMES:
+            yield m.start(1), m.end(1), "NAME"
+    listed = (first | surnames) - ambiguous
+    for m in _LOWER_CUE_NAME.finditer(text):
+        if m.group(1).title() in listed or m.group(1).title().replace("'", "’") in listed:
+            end = m.end(1)
+            if m.group(2) and m.group(2).title() in listed:
+                end = m.end(2)
+            yield m.start(1), end, "NAME"
+
+
 _ORGANISATION_WORDS = {
     "Surgery", "Practice", "Hospital", "Centre", "Center", "Clinic", "Service", "Services", "Trust", "Council",
     "Board", "Health", "Group", "Pharmacy", "Medical", "Partnership", "Ward", "Unit", "Team", "Department",
 }
 
 DETECTORS: tuple[Callable[[str], Iterator[Found]], ...] = (
-    emails, nhs_numbers, phones, hospital_numbers, dates_of_birth, postcodes, addresses, names,
+    emails, nhs_numbers, phones, hospital_numbers, dates_of_birth, postcodes, addresses, names, listed_names,
 )
 # When spans overlap, the earlier type wins (an email's digits are not a phone number).
 PRIORITY = ("EMAIL", "NHS_NUMBER", "PHONE", "HOSPITAL_NUMBER", "DATE_OF_BIRTH", "POSTCODE", "ADDRESS", "NAME")
