@@ -209,3 +209,16 @@ def test_cli_export_and_compare(tmp_path, log_path, capsys):
                  "-o", str(tmp_path / "c.csv")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not valid JSON" in err
+
+
+def test_their_text_cannot_inject_formulas_into_the_comparison_csv(tmp_path):
+    frame, _ = seeded_frame(n=9)
+    ours = build_export(frame, taxonomy="qdc", suppress_below=1, created=CREATED)
+    evil = ours.model_copy(update={"themes": [t.model_copy(update={"label": "=HYPERLINK(\"http://x\")"})
+                                              for t in ours.themes]})
+    write_export(ours, tmp_path / "ours.json")
+    write_export(evil, tmp_path / "theirs.json")
+    assert main(["share", "compare", str(tmp_path / "theirs.json"), str(tmp_path / "ours.json"),
+                 "-o", str(tmp_path / "c.csv")]) == 0
+    cells = (tmp_path / "c.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in cells and ",=HYPERLINK" not in cells
