@@ -17,6 +17,8 @@ _LAZY = {
     "get_embedder": "complaint_insight.embed",
     "read_table": "complaint_insight.io",
     "write_table": "complaint_insight.io",
+    "redact": "complaint_insight.privacy",
+    "find_personal_data": "complaint_insight.privacy",
 }
 
 
