@@ -17,7 +17,8 @@ TEXTS = {
 def make_frame(monthly: dict[str, list[int]], *, praise_per_month: int = 4, start: str = "2024-01") -> pd.DataFrame:
     """``monthly[theme]`` = complaints per month (first day of each month onwards), plus praise rows.
 
-    Every complaint is dated on the 10th, praise on the 20th; the frame has precomputed triage columns.
+    Every complaint is dated on the 10th; praise alternates between the first and the last day of the
+    month, so the data cover whole months. The frame has precomputed triage columns.
     """
     rows = []
     months = pd.period_range(start, periods=max(len(v) for v in monthly.values()), freq="M")
@@ -30,10 +31,10 @@ def make_frame(monthly: dict[str, list[int]], *, praise_per_month: int = 4, star
                          service="A")
                 )
     for month in months:
-        for _ in range(praise_per_month):
-            rows.append(dict(date=f"{month.year}-{month.month:02d}-20", text=TEXTS["praise"], is_complaint=0, severity=0,
+        for i in range(praise_per_month):
+            day = month.start_time if i % 2 == 0 else month.end_time
+            rows.append(dict(date=day.strftime("%Y-%m-%d"), text=TEXTS["praise"], is_complaint=0, severity=0,
                              red_flags="", theme_id="-1", theme_label="", categories="", service="B"))
-    # Data cover whole months: a row on the first and the last day of the span.
     return pd.DataFrame(rows)
 
 

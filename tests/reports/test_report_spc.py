@@ -71,7 +71,7 @@ def test_too_few_points_and_bad_values():
 def test_plain_language_says_what_and_which_way():
     chart = xmr([5, 6, 5, 6, 5, 6, 5, 20, 6, 5], [f"2024-{m:02d}" for m in range(1, 11)])
     lines = describe(chart, what="All complaints")
-    assert lines[0].startswith("All complaints: 2024-08 was unusually higher (20, above the upper process limit of 18)")
+    assert lines[0].startswith("All complaints: 2024-08 was unusually high (20, above the upper process limit of 17.5)")
     assert lines[0].endswith("a concern.")
     assert "7 periods in a row below the average" in lines[1] and lines[1].endswith("an improvement.")
     improving = xmr([5, 6, 5, 6, 5, 6, 5, 20, 6, 5], higher_is="improvement")

@@ -160,7 +160,7 @@ def build_report(
         rate = spc.xmr([100 * (v.complaint_rate or 0) for v in full], lab, title="Complaints per 100 feedback items")
         spc_sections += [SpcSection(subject="all complaints", chart=overall), SpcSection(subject="complaint rate", chart=rate)]
         changes += spc.describe(overall, what="All complaints")
-        changes += spc.describe(rate, what="Complaint rate (per 100 feedback items)", fmt="{:.1f}")
+        changes += spc.describe(rate, what="Complaint rate (per 100 feedback items)", fmt="{:.1f}", stat_fmt="{:.1f}")
         full_idx = [p.label for p in periods if not p.partial]
         for kind, members, tops, lbls in (
             ("theme", themes_members, themes, theme_labels),

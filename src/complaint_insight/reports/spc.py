@@ -133,24 +133,25 @@ def _runs(items: Sequence[int]):
             start = i
 
 
-def describe(chart: XmrChart, *, what: str, fmt: str = "{:.0f}") -> list[str]:
-    """Plain-language sentences, one per signal, e.g. for a board paper."""
+def describe(chart: XmrChart, *, what: str, fmt: str = "{:.0f}", stat_fmt: str = "{:.1f}") -> list[str]:
+    """Plain-language sentences, one per signal, e.g. for a board paper. ``fmt`` formats values,
+    ``stat_fmt`` the mean and limits."""
     out = []
     for s in chart.signals:
         n = s.end - s.start + 1
-        way = "higher" if s.direction == "up" else "lower"
+        way = "high" if s.direction == "up" else "low"
         verdict = _verdict(chart.higher_is, s.direction)
         if s.rule == "beyond_limits":
             limit = chart.upper_limit if s.direction == "up" else chart.lower_limit
             text = (
                 f"{what}: {s.start_label} was unusually {way} ({fmt.format(chart.values[s.start])}, "
                 f"{'above the upper' if s.direction == 'up' else 'below the lower'} process limit "
-                f"of {fmt.format(limit)})"
+                f"of {stat_fmt.format(limit)})"
             )
         elif s.rule == "shift":
             text = (
                 f"{what}: {n} periods in a row {'above' if s.direction == 'up' else 'below'} the average of "
-                f"{fmt.format(chart.mean)}, {s.start_label} to {s.end_label} (a shift)"
+                f"{stat_fmt.format(chart.mean)}, {s.start_label} to {s.end_label} (a shift)"
             )
         else:
             text = (
