@@ -13,7 +13,7 @@ from complaint_insight.errors import InputError
 from complaint_insight.reports.model import ComparisonSection, GroupRow
 from complaint_insight.reports.periods import PeriodName, label_of
 
-TOP_CATEGORIES = 8
+TOP_CATEGORIES = 5
 
 
 def read_denominators(table: pd.DataFrame, *, period: PeriodName, source: str = "denominators") -> pd.DataFrame:

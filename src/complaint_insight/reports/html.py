@@ -35,7 +35,7 @@ def render_html(report: Report) -> str:
         "categories": _topics_chart(report.categories),
         "comparison": _comparison_chart(report),
         "surveys": _survey_chart(report),
-        "complaints_by_period": {p.label: p.complaints for p in report.periods},
+        "survey_tables": _survey_tables(report),
     }
     return _environment().get_template("report.html.j2").render(r=report, fig=figures)
 
@@ -73,3 +73,34 @@ def _survey_chart(report: Report):
             xlabel="% answering positively (95% Wilson interval)",
         )
     )
+
+
+def _survey_tables(report: Report) -> dict:
+    """Per respondent type: one row per period (and "all"), complaint figures then each question."""
+    from complaint_insight.reports.surveys import QUESTIONS
+
+    volumes = {p.label: p for p in report.periods}
+    out = {}
+    for kind in dict.fromkeys(s.respondent_type for s in report.surveys):
+        mine = [s for s in report.surveys if s.respondent_type == kind]
+        questions = [q for q in QUESTIONS if any(s.question == q for s in mine)]
+        cell = {(s.question, s.period): s for s in mine}
+        periods = sorted({s.period for s in mine if s.period is not None})
+        covered = [volumes[p] for p in periods if p in volumes]
+        n_rows, n_complaints = sum(v.rows for v in covered), sum(v.complaints for v in covered)
+        rows = [{
+            "period": "survey periods together",
+            "complaints": n_complaints if covered else None,
+            "rate": n_complaints / n_rows if n_rows else None,
+            "cells": [cell.get((q, None)) for q in questions],
+        }]
+        for period in periods:
+            v = volumes.get(period)
+            rows.append({
+                "period": period,
+                "complaints": v.complaints if v else None,
+                "rate": v.complaint_rate if v else None,
+                "cells": [cell.get((q, period)) for q in questions],
+            })
+        out[kind] = {"questions": [QUESTIONS[q] for q in questions], "rows": rows}
+    return out
