@@ -110,3 +110,36 @@ def test_bad_inputs_are_clear_errors():
         build_report(make_frame({"waiting": [1]}), date_column="when")
     with pytest.raises(InputError, match="group column"):
         build_report(make_frame({"waiting": [1]}), denominators=pd.DataFrame({"group": [], "period": [], "count": []}))
+
+
+def test_documented_json_schema_is_current():
+    import json
+    from pathlib import Path
+
+    documented = Path(__file__).resolve().parents[2] / "docs" / "report.schema.json"
+    assert json.loads(documented.read_text()) == Report.model_json_schema(), (
+        "regenerate docs/report.schema.json (see docs/reports.md) and bump SCHEMA_VERSION if a field changed meaning"
+    )
+
+
+class _FakeTriager:
+    """Marks texts containing 'waited' as complaints; counts how many rows it saw."""
+
+    seen = 0
+
+    def assess_frame(self, frame, text_column="text"):
+        _FakeTriager.seen += len(frame)
+        out = frame.copy()
+        out["is_complaint"] = frame[text_column].str.contains("waited", case=False).astype(int)
+        out["severity"] = 1
+        out["red_flags"] = ""
+        return out
+
+
+def test_triage_runs_only_when_columns_are_missing_and_keeps_given_ones():
+    frame = pd.DataFrame({"text": ["I waited hours", "Lovely staff", "We waited all day"], "severity": [3, 0, 0]})
+    report = build_report(frame, triager=_FakeTriager(), quotes=False)
+    assert report.triage_run and report.complaints == 2 and _FakeTriager.seen == 3
+    assert [(s.level, s.complaints) for s in report.severity if s.complaints] == [(3, 1), (0, 1)]
+    given = frame.assign(is_complaint=[1, 1, 1], red_flags="")
+    assert not build_report(given, triager=_FakeTriager(), quotes=False).triage_run and _FakeTriager.seen == 3

@@ -205,7 +205,7 @@ def build_report(
     if surveys is not None:
         from complaint_insight.reports.surveys import read_surveys, summarise
 
-        survey_results = summarise(read_surveys(surveys, period=period), [p.label for p in periods] or None)
+        survey_results = summarise(read_surveys(surveys, period=period))
 
     return Report(
         title=title,

@@ -67,7 +67,11 @@ def prepare(
             from complaint_insight.triage import Triager
 
             triager = Triager()
-        work = triager.assess_frame(work, text_column=text_column)
+        given = [c for c in TRIAGE_COLUMNS if c in work.columns]
+        triaged = triager.assess_frame(work.drop(columns=given), text_column=text_column)
+        for column in given:  # the input's own triage columns win over the recomputed ones
+            triaged[column] = work[column].to_numpy()
+        work = triaged
         out.triage_run = True
         out.notes.append(f"Triage was run on {len(work)} rows (the input had no {', '.join(missing)} column).")
     if taxonomy is not None and "categories" not in work.columns and len(work):
