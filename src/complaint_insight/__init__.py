@@ -17,6 +17,8 @@ _LAZY = {
     "get_embedder": "complaint_insight.embed",
     "read_table": "complaint_insight.io",
     "write_table": "complaint_insight.io",
+    "build_report": "complaint_insight.reports",
+    "render_html": "complaint_insight.reports",
 }
 
 

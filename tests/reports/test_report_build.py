@@ -143,3 +143,12 @@ def test_triage_runs_only_when_columns_are_missing_and_keeps_given_ones():
     assert [(s.level, s.complaints) for s in report.severity if s.complaints] == [(3, 1), (0, 1)]
     given = frame.assign(is_complaint=[1, 1, 1], red_flags="")
     assert not build_report(given, triager=_FakeTriager(), quotes=False).triage_run and _FakeTriager.seen == 3
+
+
+@pytest.mark.parametrize("period", ["month", "quarter"])
+def test_vectorised_labels_match_period_labels(period):
+    from complaint_insight.reports.periods import labels_of_dates, period_label
+
+    dates = pd.Series(pd.to_datetime(["2024-01-01", "2024-03-31", "2024-10-15", "2025-12-31"]))
+    freq = "M" if period == "month" else "Q"
+    assert labels_of_dates(dates, period).tolist() == [period_label(d.to_period(freq)) for d in dates]

@@ -16,7 +16,7 @@ from complaint_insight.reports.model import (
     SeverityCount,
     SpcSection,
 )
-from complaint_insight.reports.periods import PeriodName, period_range, period_label, to_periods
+from complaint_insight.reports.periods import PeriodName, labels_of_dates, period_range
 from complaint_insight.reports.prepare import explode_ids, prepare
 from complaint_insight.reports.topics import counts_by_period, emerging, pick_quotes, shorten, topic_table
 
@@ -74,6 +74,24 @@ def build_report(
         raise InputError(f"group column {group_column!r} not found; columns are: {', '.join(map(str, frame.columns))}")
     if start and end and start > end:
         raise InputError(f"start {start} is after end {end}")
+    # Side inputs first: a bad log or survey file should fail before a slow triage run.
+    actions = None
+    if log is not None:
+        from complaint_insight.reports.learning import actions_section
+
+        actions = actions_section(log, as_of=as_of or dt.date.today())
+    survey_results = []
+    if surveys is not None:
+        from complaint_insight.reports.surveys import read_surveys, summarise
+
+        survey_results = summarise(read_surveys(surveys, period=period))
+    denoms = None
+    if denominators is not None:
+        if group_column is None:
+            raise InputError("denominators need a group column: give --group-column")
+        from complaint_insight.reports.comparison import read_denominators
+
+        denoms = read_denominators(denominators, period=period)
     notes: list[str] = []
     if date_column is None and "date" in frame.columns:
         date_column = "date"
@@ -114,7 +132,7 @@ def build_report(
         first, last = dates.min().date(), dates.max().date()
         periods = period_range(first, last, period, start=start, end=end)
         ok = dates.notna()
-        labels[ok] = to_periods(dates[ok], period).map(period_label)
+        labels[ok] = labels_of_dates(dates[ok], period)
     volumes = _volumes(periods, labels, complaint)
     if any(p.partial for p in periods):
         partial = ", ".join(p.label for p in periods if p.partial)
@@ -178,9 +196,8 @@ def build_report(
 
     comparison = None
     if group_column is not None:
-        from complaint_insight.reports.comparison import compare, read_denominators
+        from complaint_insight.reports.comparison import compare
 
-        denoms = read_denominators(denominators, period=period) if denominators is not None else None
         if denoms is not None and date_column is None:
             raise InputError("denominators need dates: give --date-column")
         comparison = compare(
@@ -192,20 +209,6 @@ def build_report(
             top_categories=[c.id for c in categories],
             denominators=denoms,
         )
-    elif denominators is not None:
-        raise InputError("denominators need a group column: give --group-column")
-
-    actions = None
-    if log is not None:
-        from complaint_insight.reports.learning import actions_section
-
-        actions = actions_section(log, as_of=as_of or dt.date.today())
-
-    survey_results = []
-    if surveys is not None:
-        from complaint_insight.reports.surveys import read_surveys, summarise
-
-        survey_results = summarise(read_surveys(surveys, period=period))
 
     return Report(
         title=title,

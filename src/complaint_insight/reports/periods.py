@@ -37,10 +37,14 @@ def period_label(period: pd.Period) -> str:
     return f"{period.year}-Q{period.quarter}" if period.freqstr.startswith("Q") else f"{period.year}-{period.month:02d}"
 
 
-def to_periods(dates: pd.Series, period: PeriodName) -> pd.Series:
+def labels_of_dates(dates: pd.Series, period: PeriodName) -> pd.Series:
+    """Period labels of (non-missing) dates, vectorised: the same text as ``period_label``."""
     if period not in _FREQ:
         raise InputError(f"period must be month or quarter, got {period!r}")
-    return dates.dt.to_period(_FREQ[period])
+    year = dates.dt.year.astype(str)
+    if period == "quarter":
+        return year + "-Q" + dates.dt.quarter.astype(str)
+    return year + "-" + dates.dt.month.astype(str).str.zfill(2)
 
 
 def period_range(
