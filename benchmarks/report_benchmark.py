@@ -16,6 +16,7 @@ Each case runs in a fresh process; peak memory is that process's maximum residen
     COMPLAINT_INSIGHT_DATASETS=../shared/datasets python benchmarks/report_benchmark.py \
         --sizes 10000 100000 --triage-sizes 2000 --out docs/benchmarks/report.md
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,7 +71,6 @@ def run_case(path: Path, triage: bool) -> dict:
     import sys as _sys
     import types
 
-    import pandas as pd
 
     if "complaint_insight.privacy" not in _sys.modules:
         try:
@@ -118,8 +118,13 @@ def run_case(path: Path, triage: bool) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--triage-sizes", type=int, nargs="*", default=[2_000],
-                        help="sizes also run without triage columns (the Triager is slow: keep small)")
+    parser.add_argument(
+        "--triage-sizes",
+        type=int,
+        nargs="*",
+        default=[2_000],
+        help="sizes also run without triage columns (the Triager is slow: keep small)",
+    )
     parser.add_argument("--out", default=None)
     parser.add_argument("--case", nargs=2, metavar=("TABLE", "TRIAGE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -133,8 +138,13 @@ def main() -> None:
             path = Path(tmp, f"fft_{n}.parquet")
             make_table(n, path)
             for triage in ([True] if n in args.sizes else []) + ([False] if n in args.triage_sizes else []):
-                proc = subprocess.run([sys.executable, __file__, "--case", str(path), "yes" if triage else "no"],
-                                      capture_output=True, text=True, check=True, env=os.environ)
+                proc = subprocess.run(
+                    [sys.executable, __file__, "--case", str(path), "yes" if triage else "no"],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    env=os.environ,
+                )
                 results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
                 print(results[-1], file=sys.stderr)
     lines = [
@@ -144,7 +154,8 @@ def main() -> None:
         f"1-minute load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after: under load (the machine is shared).",
         "",
         "Command: `COMPLAINT_INSIGHT_DATASETS=../shared/datasets python benchmarks/report_benchmark.py "
-        + " ".join(sys.argv[1:]) + "`",
+        + " ".join(sys.argv[1:])
+        + "`",
         "",
         "Input: NHS FFT comments resampled (see the script's docstring); quarterly periods over 3 years, "
         "group column `trust`, taxonomy qdc (labels only; categories are in the input).",

@@ -3,6 +3,7 @@ a screenshot to docs/report.png. Nothing is fetched: the browser is offline.
 
     python benchmarks/report_screenshot.py [--out docs/report.png] [--html /tmp/report.html]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,20 +34,45 @@ def main() -> None:
         demo = Path(tmp)
         report_demo.build(demo)
         html = demo / "report.html"
-        rc = cli(["report", str(demo / "feedback.csv"), "-o", str(html), "--group-column", "service",
-                  "--taxonomy", "qdc", "--log", str(demo / "learning.db"), "--surveys",
-                  str(ROOT / "examples" / "surveys.csv"), "--denominators", str(demo / "denominators.csv"),
-                  "--start", "2023-01-01", "--end", "2025-12-31", "--title", "Demo hospital: complaints learning report"])
+        rc = cli(
+            [
+                "report",
+                str(demo / "feedback.csv"),
+                "-o",
+                str(html),
+                "--group-column",
+                "service",
+                "--taxonomy",
+                "qdc",
+                "--log",
+                str(demo / "learning.db"),
+                "--surveys",
+                str(ROOT / "examples" / "surveys.csv"),
+                "--denominators",
+                str(demo / "denominators.csv"),
+                "--start",
+                "2023-01-01",
+                "--end",
+                "2025-12-31",
+                "--title",
+                "Demo hospital: complaints learning report",
+            ]
+        )
         if rc:
             raise SystemExit(rc)
         if args.html:
             shutil.copy(html, args.html)
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, headless=True,
-                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            browser = pw.chromium.launch(
+                executable_path=chromium,
+                headless=True,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
             page = browser.new_page(viewport={"width": 1100, "height": 900}, offline=True)
             page.goto(html.as_uri())
-            page.screenshot(path=args.out, full_page=True, clip={"x": 0, "y": 0, "width": 1100, "height": args.height})
+            page.screenshot(
+                path=args.out, full_page=True, clip={"x": 0, "y": 0, "width": 1100, "height": args.height}
+            )
             browser.close()
     print(f"screenshot -> {args.out}", file=sys.stderr)
 

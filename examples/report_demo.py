@@ -10,6 +10,7 @@ days from 2023 to 2025, with waiting-time complaints in the emergency department
 through 2025 so the charts have something to find. Denominators (attendances per service and
 quarter) and the learning log are made up for the demo.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,24 +48,56 @@ def build(out: Path) -> None:
     quarters = pd.period_range("2023Q1", "2025Q4", freq="Q")
     denominators = [
         {"group": s, "period": f"{q.year}-Q{q.quarter}", "count": int(rng.normal(base, base * 0.05))}
-        for s, base in (("Emergency department", 24000), ("Outpatients", 60000), ("Community nursing", 9000),
-                        ("Maternity", 3000), ("Mental health", 5000), ("Inpatient ward", 12000))
+        for s, base in (
+            ("Emergency department", 24000),
+            ("Outpatients", 60000),
+            ("Community nursing", 9000),
+            ("Maternity", 3000),
+            ("Mental health", 5000),
+            ("Inpatient ward", 12000),
+        )
         for q in quarters
     ]
     pd.DataFrame(denominators).to_csv(out / "denominators.csv", index=False)
     log_path = out / "learning.db"
     log_path.unlink(missing_ok=True)
     log = SQLiteLearningLog(log_path)
-    log.add(LogEntry(theme_id="timeliness_of_care", theme_label="Timeliness of care",
-                     action_text="Hourly rounding with waiting-time updates in the emergency department",
-                     owner="ED matron", date_agreed=dt.date(2025, 6, 1), due_date=dt.date(2025, 9, 30), status="in_progress"))
-    log.add(LogEntry(theme_id="kept_informed_clarity", theme_label="Kept informed",
-                     action_text="Text message when a clinic runs more than 30 minutes late", owner="outpatients manager",
-                     date_agreed=dt.date(2024, 3, 1), due_date=dt.date(2024, 6, 30), status="done",
-                     effect="fell: 14.2 a month before, 9.1 after, ratio 0.64 (95% CI 0.49-0.83), p = 0.001",
-                     effect_ratio=0.64, effect_p=0.001, effect_measured=dt.date(2025, 1, 15)))
-    log.add(LogEntry(theme_id="discharge", theme_label="Discharge", action_text="Discharge checklist includes medicines",
-                     owner="ward manager", date_agreed=dt.date(2025, 10, 1), status="planned"))
+    log.add(
+        LogEntry(
+            theme_id="timeliness_of_care",
+            theme_label="Timeliness of care",
+            action_text="Hourly rounding with waiting-time updates in the emergency department",
+            owner="ED matron",
+            date_agreed=dt.date(2025, 6, 1),
+            due_date=dt.date(2025, 9, 30),
+            status="in_progress",
+        )
+    )
+    log.add(
+        LogEntry(
+            theme_id="kept_informed_clarity",
+            theme_label="Kept informed",
+            action_text="Text message when a clinic runs more than 30 minutes late",
+            owner="outpatients manager",
+            date_agreed=dt.date(2024, 3, 1),
+            due_date=dt.date(2024, 6, 30),
+            status="done",
+            effect="fell: 14.2 a month before, 9.1 after, ratio 0.64 (95% CI 0.49-0.83), p = 0.001",
+            effect_ratio=0.64,
+            effect_p=0.001,
+            effect_measured=dt.date(2025, 1, 15),
+        )
+    )
+    log.add(
+        LogEntry(
+            theme_id="discharge",
+            theme_label="Discharge",
+            action_text="Discharge checklist includes medicines",
+            owner="ward manager",
+            date_agreed=dt.date(2025, 10, 1),
+            status="planned",
+        )
+    )
     print(f"{len(frame)} rows -> {out}", file=sys.stderr)
 
 

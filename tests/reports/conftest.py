@@ -1,4 +1,5 @@
 """Authored, synthetic feedback tables for the report tests (no corpus rows)."""
+
 from __future__ import annotations
 
 import sys
@@ -14,7 +15,9 @@ TEXTS = {
 }
 
 
-def make_frame(monthly: dict[str, list[int]], *, praise_per_month: int = 4, start: str = "2024-01") -> pd.DataFrame:
+def make_frame(
+    monthly: dict[str, list[int]], *, praise_per_month: int = 4, start: str = "2024-01"
+) -> pd.DataFrame:
     """``monthly[theme]`` = complaints per month (first day of each month onwards), plus praise rows.
 
     Every complaint is dated on the 10th; praise alternates between the first and the last day of the
@@ -26,15 +29,34 @@ def make_frame(monthly: dict[str, list[int]], *, praise_per_month: int = 4, star
         for month, n in zip(months, counts):
             for _ in range(n):
                 rows.append(
-                    dict(date=f"{month.year}-{month.month:02d}-10", text=TEXTS[theme], is_complaint=1, severity=2,
-                         red_flags="", theme_id=theme, theme_label=theme.capitalize(), categories=f"qdc_{theme}",
-                         service="A")
+                    dict(
+                        date=f"{month.year}-{month.month:02d}-10",
+                        text=TEXTS[theme],
+                        is_complaint=1,
+                        severity=2,
+                        red_flags="",
+                        theme_id=theme,
+                        theme_label=theme.capitalize(),
+                        categories=f"qdc_{theme}",
+                        service="A",
+                    )
                 )
     for month in months:
         for i in range(praise_per_month):
             day = month.start_time if i % 2 == 0 else month.end_time
-            rows.append(dict(date=day.strftime("%Y-%m-%d"), text=TEXTS["praise"], is_complaint=0, severity=0,
-                             red_flags="", theme_id="-1", theme_label="", categories="", service="B"))
+            rows.append(
+                dict(
+                    date=day.strftime("%Y-%m-%d"),
+                    text=TEXTS["praise"],
+                    is_complaint=0,
+                    severity=0,
+                    red_flags="",
+                    theme_id="-1",
+                    theme_label="",
+                    categories="",
+                    service="B",
+                )
+            )
     return pd.DataFrame(rows)
 
 

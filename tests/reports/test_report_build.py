@@ -1,4 +1,5 @@
 """The report's figures from small authored tables with known answers."""
+
 import datetime as dt
 
 import pandas as pd
@@ -13,15 +14,34 @@ from .conftest import make_frame
 
 def test_partial_periods():
     periods = period_range(dt.date(2024, 1, 5), dt.date(2024, 7, 31), "quarter")
-    assert [(p.label, p.partial) for p in periods] == [("2024-Q1", True), ("2024-Q2", False), ("2024-Q3", True)]
-    stated = period_range(dt.date(2024, 1, 5), dt.date(2024, 7, 31), "quarter", start=dt.date(2024, 1, 1), end=dt.date(2024, 9, 30))
+    assert [(p.label, p.partial) for p in periods] == [
+        ("2024-Q1", True),
+        ("2024-Q2", False),
+        ("2024-Q3", True),
+    ]
+    stated = period_range(
+        dt.date(2024, 1, 5),
+        dt.date(2024, 7, 31),
+        "quarter",
+        start=dt.date(2024, 1, 1),
+        end=dt.date(2024, 9, 30),
+    )
     assert not any(p.partial for p in stated)
 
 
 def test_volumes_rates_and_partial_last_month_left_out_of_spc():
     frame = make_frame({"waiting": [2] * 6, "parking": [1] * 6})
-    frame.loc[len(frame)] = dict(date="2024-07-03", text="x", is_complaint=1, severity=3, red_flags="self_harm",
-                                 theme_id="waiting", theme_label="Waiting", categories="", service="A")
+    frame.loc[len(frame)] = dict(
+        date="2024-07-03",
+        text="x",
+        is_complaint=1,
+        severity=3,
+        red_flags="self_harm",
+        theme_id="waiting",
+        theme_label="Waiting",
+        categories="",
+        service="A",
+    )
     report = build_report(frame, period="month", start=dt.date(2024, 1, 1), quotes=False)
     assert [p.label for p in report.periods] == [f"2024-{m:02d}" for m in range(1, 8)]
     assert [p.partial for p in report.periods] == [False] * 6 + [True]
@@ -34,7 +54,12 @@ def test_volumes_rates_and_partial_last_month_left_out_of_spc():
     assert [(s.level, s.complaints) for s in report.severity][:2] == [(3, 1), (2, 18)]
     assert [(f.type, f.rows) for f in report.red_flags] == [("self_harm", 1)]
     waiting = report.themes[0]
-    assert (waiting.id, waiting.label, waiting.complaints, waiting.red_flag_rows) == ("waiting", "Waiting", 13, 1)
+    assert (waiting.id, waiting.label, waiting.complaints, waiting.red_flag_rows) == (
+        "waiting",
+        "Waiting",
+        13,
+        1,
+    )
     assert waiting.share == pytest.approx(13 / 19)
     assert any("Partial period(s) 2024-07" in n for n in report.notes)
 
@@ -61,8 +86,16 @@ def test_new_and_growing_topics():
 
 def test_comparison_uses_rates_and_denominators():
     frame = make_frame({"waiting": [2, 2, 2], "parking": [1, 1, 1]})
-    denominators = pd.DataFrame({"group": ["A", "A", "B"], "period": ["2024-01", "2024-02", "2024-01"], "count": ["1000", "500", "250"]})
-    report = build_report(frame, period="month", group_column="service", denominators=denominators, quotes=False)
+    denominators = pd.DataFrame(
+        {
+            "group": ["A", "A", "B"],
+            "period": ["2024-01", "2024-02", "2024-01"],
+            "count": ["1000", "500", "250"],
+        }
+    )
+    report = build_report(
+        frame, period="month", group_column="service", denominators=denominators, quotes=False
+    )
     groups = {g.group: g for g in report.comparison.groups}
     # group A: 9 complaints, 6 of them in Jan-Feb (which have a denominator of 1,500)
     assert groups["A"].complaints == 9 and groups["A"].complaint_rate == 1.0
@@ -93,7 +126,11 @@ def test_without_redaction_no_quotes_and_a_note():
 def test_any_input_gives_a_valid_report():
     empty = build_report(pd.DataFrame({"text": [], "is_complaint": [], "severity": [], "red_flags": []}))
     assert empty.rows == 0 and empty.periods == [] and empty.spc == []
-    undated = build_report(pd.DataFrame({"is_complaint": ["1", "0", "true"], "severity": ["3", "x", ""], "red_flags": ["", None, ""]}))
+    undated = build_report(
+        pd.DataFrame(
+            {"is_complaint": ["1", "0", "true"], "severity": ["3", "x", ""], "red_flags": ["", None, ""]}
+        )
+    )
     assert undated.complaints == 2 and any("No date column" in n for n in undated.notes)
     for report in (empty, undated):
         assert Report.model_validate_json(report.model_dump_json()) == report
@@ -109,7 +146,9 @@ def test_bad_inputs_are_clear_errors():
     with pytest.raises(InputError, match="date column"):
         build_report(make_frame({"waiting": [1]}), date_column="when")
     with pytest.raises(InputError, match="group column"):
-        build_report(make_frame({"waiting": [1]}), denominators=pd.DataFrame({"group": [], "period": [], "count": []}))
+        build_report(
+            make_frame({"waiting": [1]}), denominators=pd.DataFrame({"group": [], "period": [], "count": []})
+        )
 
 
 def test_documented_json_schema_is_current():
@@ -137,7 +176,9 @@ class _FakeTriager:
 
 
 def test_triage_runs_only_when_columns_are_missing_and_keeps_given_ones():
-    frame = pd.DataFrame({"text": ["I waited hours", "Lovely staff", "We waited all day"], "severity": [3, 0, 0]})
+    frame = pd.DataFrame(
+        {"text": ["I waited hours", "Lovely staff", "We waited all day"], "severity": [3, 0, 0]}
+    )
     report = build_report(frame, triager=_FakeTriager(), quotes=False)
     assert report.triage_run and report.complaints == 2 and _FakeTriager.seen == 3
     assert [(s.level, s.complaints) for s in report.severity if s.complaints] == [(3, 1), (0, 1)]
@@ -152,3 +193,15 @@ def test_vectorised_labels_match_period_labels(period):
     dates = pd.Series(pd.to_datetime(["2024-01-01", "2024-03-31", "2024-10-15", "2025-12-31"]))
     freq = "M" if period == "month" else "Q"
     assert labels_of_dates(dates, period).tolist() == [period_label(d.to_period(freq)) for d in dates]
+
+
+def test_quotes_nearest_the_centroid():
+    import numpy as np
+
+    from complaint_insight.reports.topics import pick_quotes
+
+    texts = ["a long complaint about waiting times", "a long complaint about waiting again", "parking fine was unfair today"]
+    vectors = {texts[0]: [1.0, 0.1], texts[1]: [1.0, 0.0], texts[2]: [0.0, 1.0]}
+    picked = pick_quotes(texts, 2, lambda batch: np.array([vectors[t] for t in batch], dtype=np.float32))
+    assert picked == texts[:2]  # the two waiting texts are nearest the mean direction
+    assert pick_quotes(["ok", "", "  "], 2, None) == ["ok"]  # too-short texts only when nothing else

@@ -1,4 +1,5 @@
 """``complaint-insight report``: files written, JSON matches the model, one-line errors."""
+
 import datetime as dt
 import json
 from pathlib import Path
@@ -17,7 +18,9 @@ EXAMPLE_SURVEYS = Path(__file__).resolve().parents[2] / "examples" / "surveys.cs
 @pytest.fixture
 def table(tmp_path):
     path = tmp_path / "feedback.csv"
-    make_frame({"waiting": [2, 3, 2, 4, 3, 2], "parking": [1, 1, 2, 1, 0, 1]}, start="2025-01").to_csv(path, index=False)
+    make_frame({"waiting": [2, 3, 2, 4, 3, 2], "parking": [1, 1, 2, 1, 0, 1]}, start="2025-01").to_csv(
+        path, index=False
+    )
     return path
 
 
@@ -27,22 +30,60 @@ def log(tmp_path):
 
     path = tmp_path / "learning.db"
     store = SQLiteLearningLog(path)
-    store.add(LogEntry(theme_id="waiting", theme_label="Waiting", action_text="Hourly updates in the waiting room",
-                       owner="ED matron", date_agreed=dt.date(2025, 2, 1), due_date=dt.date(2025, 3, 1),
-                       status="in_progress"))
-    store.add(LogEntry(theme_id="parking", theme_label="Parking", action_text="Fix the pay machines", owner="estates",
-                       date_agreed=dt.date(2025, 1, 10), status="done", effect="fell: 1.0 a month before, 0.2 after",
-                       effect_ratio=0.2, effect_p=0.01))
+    store.add(
+        LogEntry(
+            theme_id="waiting",
+            theme_label="Waiting",
+            action_text="Hourly updates in the waiting room",
+            owner="ED matron",
+            date_agreed=dt.date(2025, 2, 1),
+            due_date=dt.date(2025, 3, 1),
+            status="in_progress",
+        )
+    )
+    store.add(
+        LogEntry(
+            theme_id="parking",
+            theme_label="Parking",
+            action_text="Fix the pay machines",
+            owner="estates",
+            date_agreed=dt.date(2025, 1, 10),
+            status="done",
+            effect="fell: 1.0 a month before, 0.2 after",
+            effect_ratio=0.2,
+            effect_p=0.01,
+        )
+    )
     return path
 
 
 def test_report_with_everything(tmp_path, table, log):
     denominators = tmp_path / "denominators.csv"
-    pd.DataFrame({"group": ["A", "B"], "period": ["2025-Q1", "2025-Q1"], "count": [2000, 1000]}).to_csv(denominators, index=False)
+    pd.DataFrame({"group": ["A", "B"], "period": ["2025-Q1", "2025-Q1"], "count": [2000, 1000]}).to_csv(
+        denominators, index=False
+    )
     out, js = tmp_path / "report.html", tmp_path / "report.json"
-    rc = main(["report", str(table), "-o", str(out), "--json", str(js), "--period", "quarter", "--group-column",
-               "service", "--log", str(log), "--surveys", str(EXAMPLE_SURVEYS), "--denominators", str(denominators),
-               "--no-quotes"])
+    rc = main(
+        [
+            "report",
+            str(table),
+            "-o",
+            str(out),
+            "--json",
+            str(js),
+            "--period",
+            "quarter",
+            "--group-column",
+            "service",
+            "--log",
+            str(log),
+            "--surveys",
+            str(EXAMPLE_SURVEYS),
+            "--denominators",
+            str(denominators),
+            "--no-quotes",
+        ]
+    )
     assert rc == 0
     report = Report.model_validate(json.loads(js.read_text()))
     assert report.rows == 6 * 4 + 16 + 6 and report.complaints == 16 + 6

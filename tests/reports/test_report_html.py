@@ -1,4 +1,5 @@
 """The HTML report: self-contained, no script, complaint text always escaped."""
+
 import re
 
 import pandas as pd
@@ -41,9 +42,16 @@ def test_self_contained_and_charts_inline():
 
 def test_sections_for_surveys_and_an_empty_input():
     frame = make_frame({"waiting": [2, 3]}, start="2025-01")
-    surveys = pd.DataFrame({"respondent_type": ["complainant", "staff"], "period": ["2025-01", "2025-02"],
-                            "kept_informed": ["yes", "2"]})
+    surveys = pd.DataFrame(
+        {
+            "respondent_type": ["complainant", "staff"],
+            "period": ["2025-01", "2025-02"],
+            "kept_informed": ["yes", "2"],
+        }
+    )
     html = render_html(build_report(frame, period="month", surveys=surveys, quotes=False))
     assert QUESTIONS["kept_informed"] in html and "95% CI" in html
-    empty = render_html(build_report(pd.DataFrame({"text": [], "is_complaint": [], "severity": [], "red_flags": []})))
+    empty = render_html(
+        build_report(pd.DataFrame({"text": [], "is_complaint": [], "severity": [], "red_flags": []}))
+    )
     assert "No dated rows." in empty and "<svg" not in empty

@@ -1,4 +1,5 @@
 """XmR charts and the three special-cause rules against hand-worked examples."""
+
 import pytest
 
 from complaint_insight.reports.spc import describe, xmr
@@ -31,7 +32,11 @@ def test_spike_beyond_limit_and_the_shift_it_leaves_below_the_mean():
 def test_seven_rising_points_is_a_trend():
     # mean 4, ranges all 1: limits 4 ± 2.66 -> 1 and 7 fall outside; 4 sits on the mean (no shift)
     chart = xmr([1, 2, 3, 4, 5, 6, 7])
-    assert _signals(chart) == [("beyond_limits", "down", 0, 0), ("beyond_limits", "up", 6, 6), ("trend", "up", 0, 6)]
+    assert _signals(chart) == [
+        ("beyond_limits", "down", 0, 0),
+        ("beyond_limits", "up", 6, 6),
+        ("trend", "up", 0, 6),
+    ]
 
 
 def test_six_rising_points_or_a_repeat_is_not_a_trend():
@@ -71,7 +76,9 @@ def test_too_few_points_and_bad_values():
 def test_plain_language_says_what_and_which_way():
     chart = xmr([5, 6, 5, 6, 5, 6, 5, 20, 6, 5], [f"2024-{m:02d}" for m in range(1, 11)])
     lines = describe(chart, what="All complaints")
-    assert lines[0].startswith("All complaints: 2024-08 was unusually high (20, above the upper process limit of 17.5)")
+    assert lines[0].startswith(
+        "All complaints: 2024-08 was unusually high (20, above the upper process limit of 17.5)"
+    )
     assert lines[0].endswith("a concern.")
     assert "7 periods in a row below the average" in lines[1] and lines[1].endswith("an improvement.")
     improving = xmr([5, 6, 5, 6, 5, 6, 5, 20, 6, 5], higher_is="improvement")

@@ -1,4 +1,5 @@
 """Survey layout, answer scoring and Wilson intervals."""
+
 from pathlib import Path
 
 import pandas as pd
@@ -25,8 +26,20 @@ def test_wilson_interval_by_hand():
 
 @pytest.mark.parametrize(
     "answer, expected",
-    [("Yes", True), ("no", False), ("5", True), (4, True), ("3", False), (2.0, False), ("Strongly agree", True),
-     ("Neither agree nor disagree", False), ("", None), ("Don’t know", None), ("N/A", None), (None, None)],
+    [
+        ("Yes", True),
+        ("no", False),
+        ("5", True),
+        (4, True),
+        ("3", False),
+        (2.0, False),
+        ("Strongly agree", True),
+        ("Neither agree nor disagree", False),
+        ("", None),
+        ("Don’t know", None),
+        ("N/A", None),
+        (None, None),
+    ],
 )
 def test_scoring(answer, expected):
     assert score_answer(answer) is expected
@@ -59,9 +72,18 @@ def test_summary_counts_and_periods():
     "table, message",
     [
         (pd.DataFrame({"period": ["2025-Q1"], "kept_informed": ["yes"]}), "respondent_type"),
-        (pd.DataFrame({"respondent_type": ["patient"], "period": ["2025-Q1"], "kept_informed": ["yes"]}), "complainant or staff"),
-        (pd.DataFrame({"respondent_type": ["staff"], "period": ["soon"], "kept_informed": ["yes"]}), "not a period"),
-        (pd.DataFrame({"respondent_type": ["staff"], "period": ["2025-Q1"], "q1": ["yes"]}), "no question columns"),
+        (
+            pd.DataFrame({"respondent_type": ["patient"], "period": ["2025-Q1"], "kept_informed": ["yes"]}),
+            "complainant or staff",
+        ),
+        (
+            pd.DataFrame({"respondent_type": ["staff"], "period": ["soon"], "kept_informed": ["yes"]}),
+            "not a period",
+        ),
+        (
+            pd.DataFrame({"respondent_type": ["staff"], "period": ["2025-Q1"], "q1": ["yes"]}),
+            "no question columns",
+        ),
     ],
 )
 def test_layout_errors(table, message):
@@ -75,6 +97,9 @@ def test_example_file_reads():
     kinds = {r.respondent_type for r in results}
     assert kinds == {"complainant", "staff"}
     assert {r.question for r in results} == {
-        "knew_how_to_complain", "kept_informed", "made_a_difference", "confident_to_complain_again"
+        "knew_how_to_complain",
+        "kept_informed",
+        "made_a_difference",
+        "confident_to_complain_again",
     }
     assert all(r.ci_low <= r.proportion <= r.ci_high for r in results if r.proportion is not None)

@@ -1,4 +1,5 @@
 """``complaint-insight report INPUT -o report.html [--json report.json] ...``: the learning report."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,24 +15,46 @@ def register(sub) -> None:
         "comparison across groups and experience surveys. Triage runs first when INPUT has no "
         "is_complaint/severity/red_flags columns. See docs/reports.md.",
     )
-    parser.add_argument("input", metavar="INPUT", help="CSV, TSV, Parquet or JSON Lines file of feedback rows")
+    parser.add_argument(
+        "input", metavar="INPUT", help="CSV, TSV, Parquet or JSON Lines file of feedback rows"
+    )
     parser.add_argument("-o", "--output", required=True, metavar="REPORT.html", help="HTML file to write")
     parser.add_argument("--json", default=None, metavar="REPORT.json", help="also write the figures as JSON")
-    parser.add_argument("--text-column", default="text", help="column holding the feedback text (default: text)")
+    parser.add_argument(
+        "--text-column", default="text", help="column holding the feedback text (default: text)"
+    )
     parser.add_argument("--date-column", default=None, help="column of dates (default: 'date' when present)")
     parser.add_argument("--dayfirst", action="store_true", help="read 03/04/2025 as 3 April")
-    parser.add_argument("--group-column", default=None, help="column naming the organisation or service to compare")
+    parser.add_argument(
+        "--group-column", default=None, help="column naming the organisation or service to compare"
+    )
     parser.add_argument("--period", choices=("month", "quarter"), default="quarter", help="default: quarter")
-    parser.add_argument("--taxonomy", default=None, metavar="NAME_OR_FILE",
-                        help="categorise rows with this taxonomy when INPUT has no 'categories' column "
-                        "(e.g. qdc); also gives category names")
-    parser.add_argument("--top", type=int, default=5, help="themes/categories given their own SPC chart (default 5)")
-    parser.add_argument("--start", default=None, help="first day the data cover (YYYY-MM-DD; default: first date)")
-    parser.add_argument("--end", default=None, help="last day the data cover (YYYY-MM-DD; default: last date)")
-    parser.add_argument("--log", default=None, metavar="LEARNING.db", help="learning log (SQLite) to report actions from")
+    parser.add_argument(
+        "--taxonomy",
+        default=None,
+        metavar="NAME_OR_FILE",
+        help="categorise rows with this taxonomy when INPUT has no 'categories' column "
+        "(e.g. qdc); also gives category names",
+    )
+    parser.add_argument(
+        "--top", type=int, default=5, help="themes/categories given their own SPC chart (default 5)"
+    )
+    parser.add_argument(
+        "--start", default=None, help="first day the data cover (YYYY-MM-DD; default: first date)"
+    )
+    parser.add_argument(
+        "--end", default=None, help="last day the data cover (YYYY-MM-DD; default: last date)"
+    )
+    parser.add_argument(
+        "--log", default=None, metavar="LEARNING.db", help="learning log (SQLite) to report actions from"
+    )
     parser.add_argument("--surveys", default=None, metavar="SURVEYS.csv", help="experience survey responses")
-    parser.add_argument("--denominators", default=None, metavar="D.csv",
-                        help="group,period,count table (episodes, contacts...) for rates per 1,000")
+    parser.add_argument(
+        "--denominators",
+        default=None,
+        metavar="D.csv",
+        help="group,period,count table (episodes, contacts...) for rates per 1,000",
+    )
     parser.add_argument("--title", default="Complaints learning report")
     parser.add_argument("--no-quotes", action="store_true", help="leave complaint quotes out")
     parser.set_defaults(handler=run)

@@ -7,6 +7,7 @@
 
 See docs/reports.md.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -1,4 +1,5 @@
 """Compute every figure of the learning report from a feedback table (``build_report``)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,13 @@ from complaint_insight.reports.periods import PeriodName, labels_of_dates, perio
 from complaint_insight.reports.prepare import explode_ids, prepare
 from complaint_insight.reports.topics import counts_by_period, emerging, pick_quotes, shorten, topic_table
 
-SEVERITY_LABELS = {-1: "not assessed", 0: "not present", 1: "low", 2: "medium", 3: "high"}  # default triage policy
+SEVERITY_LABELS = {
+    -1: "not assessed",
+    0: "not present",
+    1: "low",
+    2: "medium",
+    3: "high",
+}  # default triage policy
 QUOTES_PER_TOPIC = 2
 NO_REDACTION_NOTE = (
     "Quotes are left out: the personal-data redaction module (complaint_insight.privacy) is not "
@@ -71,7 +78,9 @@ def build_report(
     if top_n < 1:
         raise InputError("top N must be at least 1")
     if group_column is not None and group_column not in frame.columns:
-        raise InputError(f"group column {group_column!r} not found; columns are: {', '.join(map(str, frame.columns))}")
+        raise InputError(
+            f"group column {group_column!r} not found; columns are: {', '.join(map(str, frame.columns))}"
+        )
     if start and end and start > end:
         raise InputError(f"start {start} is after end {end}")
     # Side inputs first: a bad log or survey file should fail before a slow triage run.
@@ -123,7 +132,9 @@ def build_report(
     complaint = df["_complaint"].to_numpy()
     undated = int(dates.isna().sum()) if date_column else 0
     if date_column and undated:
-        notes.append(f"{undated} rows have no readable date in {date_column!r}; they count in totals, not over time.")
+        notes.append(
+            f"{undated} rows have no readable date in {date_column!r}; they count in totals, not over time."
+        )
 
     # Periods
     periods = []
@@ -136,7 +147,10 @@ def build_report(
     volumes = _volumes(periods, labels, complaint)
     if any(p.partial for p in periods):
         partial = ", ".join(p.label for p in periods if p.partial)
-        notes.append(f"Partial period(s) {partial}: the data do not cover the whole period; marked, not shown as drops, and left out of SPC charts.")
+        notes.append(
+            f"Partial period(s) {partial}: the data do not cover the whole period; marked, not shown "
+            "as drops, and left out of SPC charts."
+        )
 
     # Topics
     total_complaints = int(complaint.sum())
@@ -150,11 +164,17 @@ def build_report(
     all_categories = pd.DataFrame({"row": [], "id": []})
     if "categories" in df.columns:
         all_categories = explode_ids(df["categories"])
-        categories_members = all_categories[complaint[all_categories["row"].to_numpy().astype(int)]] if len(all_categories) else all_categories
+        categories_members = (
+            all_categories[complaint[all_categories["row"].to_numpy().astype(int)]]
+            if len(all_categories)
+            else all_categories
+        )
     if "theme_id" not in df.columns:
         notes.append("No theme_id column: themes are left out (run theme discovery first to add them).")
     if "categories" not in df.columns:
-        notes.append("No categories column: taxonomy categories are left out (give --taxonomy to categorise).")
+        notes.append(
+            "No categories column: taxonomy categories are left out (give --taxonomy to categorise)."
+        )
     themes = topic_table(themes_members, df, theme_labels, "theme", total_complaints)
     categories = topic_table(categories_members, df, cat_labels, "category", total_complaints)
 
@@ -175,10 +195,17 @@ def build_report(
     if full:
         lab = [v.label for v in full]
         overall = spc.xmr([v.complaints for v in full], lab, title="Complaints per " + period)
-        rate = spc.xmr([100 * (v.complaint_rate or 0) for v in full], lab, title="Complaints per 100 feedback items")
-        spc_sections += [SpcSection(subject="all complaints", chart=overall), SpcSection(subject="complaint rate", chart=rate)]
+        rate = spc.xmr(
+            [100 * (v.complaint_rate or 0) for v in full], lab, title="Complaints per 100 feedback items"
+        )
+        spc_sections += [
+            SpcSection(subject="all complaints", chart=overall),
+            SpcSection(subject="complaint rate", chart=rate),
+        ]
         changes += spc.describe(overall, what="All complaints")
-        changes += spc.describe(rate, what="Complaint rate (per 100 feedback items)", fmt="{:.1f}", stat_fmt="{:.1f}")
+        changes += spc.describe(
+            rate, what="Complaint rate (per 100 feedback items)", fmt="{:.1f}", stat_fmt="{:.1f}"
+        )
         full_idx = [p.label for p in periods if not p.partial]
         for kind, members, tops, lbls in (
             ("theme", themes_members, themes, theme_labels),
@@ -189,7 +216,9 @@ def build_report(
             table = counts_by_period(members, labels, periods)
             emerging_list += emerging(table, periods, lbls, kind)
             for topic in tops[:top_n]:
-                values = table.loc[topic.id, full_idx].tolist() if topic.id in table.index else [0] * len(full_idx)
+                values = (
+                    table.loc[topic.id, full_idx].tolist() if topic.id in table.index else [0] * len(full_idx)
+                )
                 chart = spc.xmr(values, full_idx, title=f"{kind.capitalize()}: {topic.label}")
                 spc_sections.append(SpcSection(subject=f"{kind}: {topic.label}", chart=chart))
                 changes += spc.describe(chart, what=f"{kind.capitalize()} '{topic.label}'")
@@ -245,8 +274,17 @@ def _volumes(periods, labels: pd.Series, complaint) -> list[PeriodVolume]:
     out = []
     for p in periods:
         n, c = int(rows.get(p.label, 0)), int(comp.get(p.label, 0))
-        out.append(PeriodVolume(label=p.label, start=p.start, end=p.end, partial=p.partial, rows=n, complaints=c,
-                                complaint_rate=c / n if n else None))
+        out.append(
+            PeriodVolume(
+                label=p.label,
+                start=p.start,
+                end=p.end,
+                partial=p.partial,
+                rows=n,
+                complaints=c,
+                complaint_rate=c / n if n else None,
+            )
+        )
     return out
 
 
@@ -277,13 +315,19 @@ def _category_labels(taxonomy: str | None) -> dict[str, str]:
 
 def _severity(df: pd.DataFrame, complaint) -> list[SeverityCount]:
     counts = df.loc[complaint, "_severity"].value_counts()
-    return [SeverityCount(level=lvl, label=SEVERITY_LABELS[lvl], complaints=int(counts.get(lvl, 0))) for lvl in (3, 2, 1, 0, -1)]
+    return [
+        SeverityCount(level=lvl, label=SEVERITY_LABELS[lvl], complaints=int(counts.get(lvl, 0)))
+        for lvl in (3, 2, 1, 0, -1)
+    ]
 
 
 def _red_flags(df: pd.DataFrame) -> list[RedFlagCount]:
     flags = explode_ids(df["_flags"])
     counts = flags["id"].value_counts() if len(flags) else pd.Series(dtype=int)
-    return [RedFlagCount(type=str(t), rows=int(n)) for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [
+        RedFlagCount(type=str(t), rows=int(n))
+        for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
 
 
 def _default_embed():

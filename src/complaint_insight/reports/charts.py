@@ -3,6 +3,7 @@
 Text from the data (theme labels, group names) reaches the SVG only through matplotlib, which
 escapes it; mathtext is switched off so a ``$`` in a label is just a dollar sign.
 """
+
 from __future__ import annotations
 
 import io
@@ -40,7 +41,7 @@ def _svg(fig) -> str:
     plt.close(fig)
     text = buf.getvalue()
     # Inline in HTML: drop the XML prolog/DOCTYPE and the metadata block; keep the <svg> element.
-    text = text[text.index("<svg"):]
+    text = text[text.index("<svg") :]
     text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
     return text.replace("<svg ", '<svg role="img" ', 1)
 
@@ -67,8 +68,14 @@ def volume_chart(periods: Sequence[PeriodVolume]) -> str:
         for bar, p in zip(bars, periods):
             if p.partial:
                 bar.set_hatch("//")
-                top.annotate("partial", (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
-                             va="bottom", fontsize=7, color=GREY)
+                top.annotate(
+                    "partial",
+                    (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                    color=GREY,
+                )
         top.set_ylabel("complaints")
         rates = [100 * p.complaint_rate if p.complaint_rate is not None else float("nan") for p in periods]
         full = [r if not p.partial else float("nan") for r, p in zip(rates, periods)]
@@ -97,8 +104,11 @@ def xmr_chart(chart: XmrChart) -> str:
             colour = GREY if chart.higher_is == "neutral" else (BLUE if good else ORANGE)
             idx = list(range(s.start, s.end + 1))
             ax.scatter(idx, [chart.values[i] for i in idx], color=colour, s=28, zorder=3)
-        ax.set_title(_label(chart.title, 80) + (" (limits provisional: few points)" if chart.provisional else ""),
-                     loc="left", fontsize=9)
+        ax.set_title(
+            _label(chart.title, 80) + (" (limits provisional: few points)" if chart.provisional else ""),
+            loc="left",
+            fontsize=9,
+        )
         _ticks(ax, chart.labels)
         return _svg(fig)
 
@@ -117,15 +127,24 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, xlabel: str, pe
         return _svg(fig)
 
 
-def interval_chart(labels: Sequence[str], values: Sequence[float], lows: Sequence[float], highs: Sequence[float],
-                   *, xlabel: str) -> str:
+def interval_chart(
+    labels: Sequence[str],
+    values: Sequence[float],
+    lows: Sequence[float],
+    highs: Sequence[float],
+    *,
+    xlabel: str,
+) -> str:
     """Proportions with their confidence intervals (percent)."""
     plt = _plt()
     with plt.rc_context(_RC):
         fig, ax = plt.subplots(figsize=(7.5, 0.35 * max(len(labels), 2) + 0.8))
         y = list(range(len(labels)))[::-1]
         v = [100 * a for a in values]
-        err = [[100 * (a - lo) for a, lo in zip(values, lows)], [100 * (hi - a) for a, hi in zip(values, highs)]]
+        err = [
+            [100 * (a - lo) for a, lo in zip(values, lows)],
+            [100 * (hi - a) for a, hi in zip(values, highs)],
+        ]
         ax.errorbar(v, y, xerr=err, fmt="o", color=BLUE, ecolor=GREY, capsize=3)
         ax.set_yticks(y)
         ax.set_yticklabels([_label(lab, 60) for lab in labels])

@@ -5,6 +5,7 @@ share of its complaints in each shared category. With a denominator table (``gro
 ``count`` of episodes, contacts, ...) each group also gets complaints per 1,000 units, counted
 only over the periods that have a denominator for that group.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -16,7 +17,9 @@ from complaint_insight.reports.periods import PeriodName, label_of
 TOP_CATEGORIES = 5
 
 
-def read_denominators(table: pd.DataFrame, *, period: PeriodName, source: str = "denominators") -> pd.DataFrame:
+def read_denominators(
+    table: pd.DataFrame, *, period: PeriodName, source: str = "denominators"
+) -> pd.DataFrame:
     """Columns group, period (a label), count (float >= 0), summed per group and period."""
     missing = [c for c in ("group", "period", "count") if c not in table.columns]
     if missing:
@@ -51,13 +54,14 @@ def compare(
     complaint = frame["_complaint"].to_numpy()
     rows_out = []
     cat_group = groups.to_numpy()[categories["row"].to_numpy()] if len(categories) else []
-    cat_table = (
-        pd.crosstab(cat_group, categories["id"].to_numpy()) if len(categories) else pd.DataFrame()
-    )
+    cat_table = pd.crosstab(cat_group, categories["id"].to_numpy()) if len(categories) else pd.DataFrame()
     for name in sorted(groups.unique()):
         mine = (groups == name).to_numpy()
         n_rows, n_complaints = int(mine.sum()), int((mine & complaint).sum())
-        counts = {c: int(cat_table.at[name, c]) if name in cat_table.index and c in cat_table.columns else 0 for c in cats}
+        counts = {
+            c: int(cat_table.at[name, c]) if name in cat_table.index and c in cat_table.columns else 0
+            for c in cats
+        }
         shares = {c: counts[c] / n_complaints for c in cats} if n_complaints else {}
         denom = in_denom = per_1000 = None
         cat_rates: dict[str, float] = {}

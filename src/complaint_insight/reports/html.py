@@ -4,6 +4,7 @@ Every value from the data goes through Jinja2's autoescaping; only the SVG chart
 matplotlib, which escapes its text) are inserted as markup. A Content-Security-Policy meta tag
 forbids scripts and remote loads as a second line of defence.
 """
+
 from __future__ import annotations
 
 from markupsafe import Markup
@@ -44,7 +45,11 @@ def _topics_chart(topics):
     top = topics[:10]
     if not top:
         return None
-    return Markup(charts.bar_chart([t.label for t in top], [t.share for t in top], xlabel="% of all complaints", percent=True))
+    return Markup(
+        charts.bar_chart(
+            [t.label for t in top], [t.share for t in top], xlabel="% of all complaints", percent=True
+        )
+    )
 
 
 def _comparison_chart(report: Report):
@@ -55,9 +60,22 @@ def _comparison_chart(report: Report):
         rows = [g for g in c.groups if g.rate_per_1000 is not None]
         if not rows:
             return None
-        return Markup(charts.bar_chart([g.group for g in rows], [g.rate_per_1000 for g in rows], xlabel="complaints per 1,000 (denominator units)"))
+        return Markup(
+            charts.bar_chart(
+                [g.group for g in rows],
+                [g.rate_per_1000 for g in rows],
+                xlabel="complaints per 1,000 (denominator units)",
+            )
+        )
     rows = [g for g in c.groups if g.complaint_rate is not None]
-    return Markup(charts.bar_chart([g.group for g in rows], [g.complaint_rate for g in rows], xlabel="complaints per 100 feedback items", percent=True))
+    return Markup(
+        charts.bar_chart(
+            [g.group for g in rows],
+            [g.complaint_rate for g in rows],
+            xlabel="complaints per 100 feedback items",
+            percent=True,
+        )
+    )
 
 
 def _survey_chart(report: Report):
@@ -88,19 +106,23 @@ def _survey_tables(report: Report) -> dict:
         periods = sorted({s.period for s in mine if s.period is not None})
         covered = [volumes[p] for p in periods if p in volumes]
         n_rows, n_complaints = sum(v.rows for v in covered), sum(v.complaints for v in covered)
-        rows = [{
-            "period": "survey periods together",
-            "complaints": n_complaints if covered else None,
-            "rate": n_complaints / n_rows if n_rows else None,
-            "cells": [cell.get((q, None)) for q in questions],
-        }]
+        rows = [
+            {
+                "period": "survey periods together",
+                "complaints": n_complaints if covered else None,
+                "rate": n_complaints / n_rows if n_rows else None,
+                "cells": [cell.get((q, None)) for q in questions],
+            }
+        ]
         for period in periods:
             v = volumes.get(period)
-            rows.append({
-                "period": period,
-                "complaints": v.complaints if v else None,
-                "rate": v.complaint_rate if v else None,
-                "cells": [cell.get((q, period)) for q in questions],
-            })
+            rows.append(
+                {
+                    "period": period,
+                    "complaints": v.complaints if v else None,
+                    "rate": v.complaint_rate if v else None,
+                    "cells": [cell.get((q, period)) for q in questions],
+                }
+            )
         out[kind] = {"questions": [QUESTIONS[q] for q in questions], "rows": rows}
     return out

@@ -1,4 +1,5 @@
 """Actions from the learning log, with status, whether they are overdue and their measured effect."""
+
 from __future__ import annotations
 
 import datetime as dt

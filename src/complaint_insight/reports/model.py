@@ -3,6 +3,7 @@
 Every section is present for any input; a section that the input cannot support is empty (or
 None) and ``notes`` says why. ``SCHEMA_VERSION`` changes when a field changes meaning or goes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,7 +53,9 @@ class Topic(BaseModel):
     share: float = Field(description="share of all complaints (a complaint can carry several categories)")
     high_severity: int = Field(description="complaints of severity 2 or 3")
     red_flag_rows: int
-    quotes: list[str] = Field(description="representative complaints, personal data removed; empty when redaction is unavailable")
+    quotes: list[str] = Field(
+        description="representative complaints, personal data removed; empty when redaction is unavailable"
+    )
 
 
 class Emerging(BaseModel):
@@ -64,7 +67,9 @@ class Emerging(BaseModel):
     count: int = Field(description="complaints in that period")
     earlier_count: int = Field(description="complaints in the comparison periods before it")
     earlier_periods: int
-    ratio: float | None = Field(description="rate per day in the last period / rate per day before; None when new")
+    ratio: float | None = Field(
+        description="rate per day in the last period / rate per day before; None when new"
+    )
     p_value: float | None = Field(description="one-sided exact Poisson-rate test; None when new")
 
 
@@ -101,8 +106,12 @@ class GroupRow(BaseModel):
     denominator: float | None = Field(description="sum of the supplied denominator over periods with one")
     complaints_in_denominator_periods: int | None
     rate_per_1000: float | None = Field(description="complaints per 1,000 denominator units")
-    category_shares: dict[str, float] = Field(description="share of the group's complaints per shared category")
-    category_rates_per_1000: dict[str, float] = Field(description="per 1,000 denominator units; empty without one")
+    category_shares: dict[str, float] = Field(
+        description="share of the group's complaints per shared category"
+    )
+    category_rates_per_1000: dict[str, float] = Field(
+        description="per 1,000 denominator units; empty without one"
+    )
 
 
 class ComparisonSection(BaseModel):

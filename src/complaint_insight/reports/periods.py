@@ -4,6 +4,7 @@ Coverage is the data's first to last date unless the caller states ``start``/``e
 coverage does not reach from its first to its last day is *partial*: its count would look like a
 drop, so charts mark it and the SPC charts leave it out.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,7 +35,11 @@ def parse_dates(values: pd.Series, *, dayfirst: bool = False) -> pd.Series:
 
 
 def period_label(period: pd.Period) -> str:
-    return f"{period.year}-Q{period.quarter}" if period.freqstr.startswith("Q") else f"{period.year}-{period.month:02d}"
+    return (
+        f"{period.year}-Q{period.quarter}"
+        if period.freqstr.startswith("Q")
+        else f"{period.year}-{period.month:02d}"
+    )
 
 
 def labels_of_dates(dates: pd.Series, period: PeriodName) -> pd.Series:
@@ -48,7 +53,12 @@ def labels_of_dates(dates: pd.Series, period: PeriodName) -> pd.Series:
 
 
 def period_range(
-    first: dt.date, last: dt.date, period: PeriodName, *, start: dt.date | None = None, end: dt.date | None = None
+    first: dt.date,
+    last: dt.date,
+    period: PeriodName,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> list[PeriodInfo]:
     """Every period from ``first`` to ``last`` (no gaps), each flagged partial or not."""
     cover_start = start or first
@@ -57,7 +67,12 @@ def period_range(
     for p in pd.period_range(pd.Timestamp(first), pd.Timestamp(last), freq=_FREQ[period]):
         p_start, p_end = p.start_time.date(), p.end_time.date()
         out.append(
-            PeriodInfo(label=period_label(p), start=p_start, end=p_end, partial=cover_start > p_start or cover_end < p_end)
+            PeriodInfo(
+                label=period_label(p),
+                start=p_start,
+                end=p_end,
+                partial=cover_start > p_start or cover_end < p_end,
+            )
         )
     return out
 

@@ -1,5 +1,6 @@
 """Turn an input table into the columns the report counts: complaint yes/no, severity, red flags,
 date, themes and categories. Triage and categorisation run only when their columns are missing."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -73,7 +74,9 @@ def prepare(
             triaged[column] = work[column].to_numpy()
         work = triaged
         out.triage_run = True
-        out.notes.append(f"Triage was run on {len(work)} rows (the input had no {', '.join(missing)} column).")
+        out.notes.append(
+            f"Triage was run on {len(work)} rows (the input had no {', '.join(missing)} column)."
+        )
     if taxonomy is not None and "categories" not in work.columns and len(work):
         if text_column not in work.columns:
             raise InputError(f"--taxonomy needs the text column {text_column!r} to categorise")
@@ -87,14 +90,20 @@ def prepare(
     work = work.copy()
     n = len(work)
     work["_complaint"] = as_flag(work["is_complaint"], "is_complaint") if "is_complaint" in work else False
-    work["_severity"] = as_severity(work["severity"]) if "severity" in work else pd.Series(-1, index=work.index)
+    work["_severity"] = (
+        as_severity(work["severity"]) if "severity" in work else pd.Series(-1, index=work.index)
+    )
     flags = work["red_flags"] if "red_flags" in work else pd.Series([""] * n, index=work.index, dtype=object)
     work["_flags"] = flags.where(flags.notna(), "").astype(str).str.strip()
     work.loc[work["_flags"].str.lower().isin(NO_TOPIC), "_flags"] = ""
     if date_column is not None:
         if date_column not in work.columns:
-            raise InputError(f"date column {date_column!r} not found; columns are: {', '.join(map(str, frame.columns))}")
-        work["_date"] = parse_dates(work[date_column].astype(object).where(work[date_column].notna(), None), dayfirst=dayfirst)
+            raise InputError(
+                f"date column {date_column!r} not found; columns are: {', '.join(map(str, frame.columns))}"
+            )
+        work["_date"] = parse_dates(
+            work[date_column].astype(object).where(work[date_column].notna(), None), dayfirst=dayfirst
+        )
     else:
         work["_date"] = pd.Series(pd.NaT, index=work.index, dtype="datetime64[ns]")
     out.frame = work

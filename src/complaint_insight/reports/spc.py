@@ -13,6 +13,7 @@ ranges of two points). Three special-cause rules are checked, as Making Data Cou
 Making Data Count's fourth rule (two of three points near a limit) is not used. With fewer than
 15 points the limits are marked provisional (Making Data Count advises 15-20 points).
 """
+
 from __future__ import annotations
 
 import math
@@ -52,7 +53,9 @@ class XmrChart(BaseModel):
     mean_moving_range: float | None
     upper_limit: float | None
     lower_limit: float | None
-    provisional: bool = Field(description=f"fewer than {MIN_POINTS_FOR_LIMITS} points: limits are provisional")
+    provisional: bool = Field(
+        description=f"fewer than {MIN_POINTS_FOR_LIMITS} points: limits are provisional"
+    )
     higher_is: Literal["concern", "improvement", "neutral"] = "concern"
     signals: list[Signal]
 
@@ -101,7 +104,12 @@ def find_signals(
 
     def signal(rule: Rule, direction: Direction, start: int, end: int) -> Signal:
         return Signal(
-            rule=rule, direction=direction, start=start, end=end, start_label=labels[start], end_label=labels[end]
+            rule=rule,
+            direction=direction,
+            start=start,
+            end=end,
+            start_label=labels[start],
+            end_label=labels[end],
         )
 
     out: list[Signal] = []

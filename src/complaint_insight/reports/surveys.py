@@ -11,6 +11,7 @@ Answers: yes/no, a 1-5 Likert score (5 = strongly agree) or its words ("strongly
 "strongly disagree"). Positive = yes, 4-5, agree, strongly agree. "Neither" (3) counts in the
 denominator as not positive; blank, "don't know" and "n/a" are left out.
 """
+
 from __future__ import annotations
 
 import math
@@ -31,7 +32,19 @@ QUESTIONS = {
 }
 RESPONDENT_TYPES = ("complainant", "staff")
 _POSITIVE = {"yes", "y", "true", "agree", "strongly agree", "4", "5"}
-_NOT_POSITIVE = {"no", "n", "false", "disagree", "strongly disagree", "neither", "neither agree nor disagree", "neutral", "1", "2", "3"}
+_NOT_POSITIVE = {
+    "no",
+    "n",
+    "false",
+    "disagree",
+    "strongly disagree",
+    "neither",
+    "neither agree nor disagree",
+    "neutral",
+    "1",
+    "2",
+    "3",
+}
 _LEFT_OUT = {"", "don't know", "dont know", "do not know", "n/a", "na", "not applicable", "prefer not to say"}
 
 
@@ -80,7 +93,9 @@ def read_surveys(frame: pd.DataFrame, *, period: PeriodName, source: str = "surv
     """Check the layout; return respondent_type, period label and one True/False/None column per question."""
     missing = [c for c in ("respondent_type", "period") if c not in frame.columns]
     if missing:
-        raise InputError(f"{source}: column(s) {', '.join(missing)} missing; see docs/reports.md for the layout")
+        raise InputError(
+            f"{source}: column(s) {', '.join(missing)} missing; see docs/reports.md for the layout"
+        )
     questions = [q for q in QUESTIONS if q in frame.columns]
     if not questions:
         raise InputError(f"{source}: no question columns; expected some of {', '.join(QUESTIONS)}")
@@ -91,7 +106,9 @@ def read_surveys(frame: pd.DataFrame, *, period: PeriodName, source: str = "surv
     labels = frame["period"].map(lambda v: label_of(v, period))
     if labels.isna().any():
         row = int(labels.isna().to_numpy().nonzero()[0][0])
-        raise InputError(f"{source}: row {row + 1}: period {str(frame['period'].iloc[row])[:40]!r} is not a period or date")
+        raise InputError(
+            f"{source}: row {row + 1}: period {str(frame['period'].iloc[row])[:40]!r} is not a period or date"
+        )
     out = pd.DataFrame({"respondent_type": kinds.to_numpy(), "period": labels.to_numpy()})
     for q in questions:
         try:

@@ -1,5 +1,6 @@
 """Themes and taxonomy categories among complaints: counts, shares, counts per period, what is new
 or growing, and representative quotes (anonymised; left out when redaction is unavailable)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -18,7 +19,9 @@ MIN_GROWING = 5
 ALPHA = 0.05
 
 
-def topic_table(members: pd.DataFrame, frame: pd.DataFrame, labels: dict[str, str], kind: str, total: int) -> list[Topic]:
+def topic_table(
+    members: pd.DataFrame, frame: pd.DataFrame, labels: dict[str, str], kind: str, total: int
+) -> list[Topic]:
     """Topics sorted by complaints (largest first, then id). ``members``: row, id for complaint rows."""
     if members.empty:
         return []
@@ -26,7 +29,9 @@ def topic_table(members: pd.DataFrame, frame: pd.DataFrame, labels: dict[str, st
         high=frame["_severity"].to_numpy()[members["row"].to_numpy()] >= 2,
         flagged=frame["_flags"].to_numpy()[members["row"].to_numpy()] != "",
     )
-    stats = joined.groupby("id").agg(complaints=("row", "size"), high=("high", "sum"), flagged=("flagged", "sum"))
+    stats = joined.groupby("id").agg(
+        complaints=("row", "size"), high=("high", "sum"), flagged=("flagged", "sum")
+    )
     stats = stats.reset_index().sort_values(["complaints", "id"], ascending=[False, True])
     return [
         Topic(
@@ -43,7 +48,9 @@ def topic_table(members: pd.DataFrame, frame: pd.DataFrame, labels: dict[str, st
     ]
 
 
-def counts_by_period(members: pd.DataFrame, period_labels: pd.Series, periods: Sequence[PeriodInfo]) -> pd.DataFrame:
+def counts_by_period(
+    members: pd.DataFrame, period_labels: pd.Series, periods: Sequence[PeriodInfo]
+) -> pd.DataFrame:
     """Topic × period complaint counts (every period present as a column, zeros filled)."""
     labels = period_labels.to_numpy()[members["row"].to_numpy()]
     table = pd.crosstab(members["id"].to_numpy(), labels)
@@ -69,8 +76,15 @@ def emerging(
         counts = row.to_numpy()
         c1, c0 = int(counts[last]), int(counts[earlier].sum())
         before_all = int(counts[:last].sum())
-        common = dict(kind=kind, id=str(topic), label=labels.get(str(topic), str(topic)), period=periods[last].label,
-                      count=c1, earlier_count=c0, earlier_periods=len(earlier))
+        common = dict(
+            kind=kind,
+            id=str(topic),
+            label=labels.get(str(topic), str(topic)),
+            period=periods[last].label,
+            count=c1,
+            earlier_count=c0,
+            earlier_periods=len(earlier),
+        )
         if before_all == 0 and c1 >= MIN_NEW:
             out.append(Emerging(status="new", ratio=None, p_value=None, **common))
         elif c0 > 0 and c1 >= MIN_GROWING:
