@@ -15,7 +15,7 @@ TEXTS = {
 }
 
 
-def make_frame(
+def _make_frame(
     monthly: dict[str, list[int]], *, praise_per_month: int = 4, start: str = "2024-01"
 ) -> pd.DataFrame:
     """``monthly[theme]`` = complaints per month (first day of each month onwards), plus praise rows.
@@ -67,3 +67,9 @@ def fake_privacy(monkeypatch):
     module.redact = lambda text: text.replace("Smith", "[NAME]")
     monkeypatch.setitem(sys.modules, "complaint_insight.privacy", module)
     return module
+
+
+@pytest.fixture
+def make_frame():
+    """``make_frame(monthly, praise_per_month=4, start="2024-01")``: see ``_make_frame``."""
+    return _make_frame

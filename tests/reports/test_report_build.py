@@ -9,7 +9,6 @@ from complaint_insight.errors import InputError
 from complaint_insight.reports import Report, build_report
 from complaint_insight.reports.periods import period_range
 
-from .conftest import make_frame
 
 
 def test_partial_periods():
@@ -29,7 +28,7 @@ def test_partial_periods():
     assert not any(p.partial for p in stated)
 
 
-def test_volumes_rates_and_partial_last_month_left_out_of_spc():
+def test_volumes_rates_and_partial_last_month_left_out_of_spc(make_frame):
     frame = make_frame({"waiting": [2] * 6, "parking": [1] * 6})
     frame.loc[len(frame)] = dict(
         date="2024-07-03",
@@ -64,14 +63,14 @@ def test_volumes_rates_and_partial_last_month_left_out_of_spc():
     assert any("Partial period(s) 2024-07" in n for n in report.notes)
 
 
-def test_special_cause_in_a_theme_is_listed_in_plain_language():
+def test_special_cause_in_a_theme_is_listed_in_plain_language(make_frame):
     frame = make_frame({"waiting": [2, 2, 3, 2, 2, 3, 2, 2, 3, 2, 2, 14], "parking": [1] * 12})
     report = build_report(frame, period="month", quotes=False)
     assert any(c.startswith("Theme 'Waiting': 2024-12 was unusually high") for c in report.changes)
     assert not any("Parking" in c for c in report.changes)
 
 
-def test_new_and_growing_topics():
+def test_new_and_growing_topics(make_frame):
     frame = make_frame({"waiting": [3, 3, 2, 3, 3, 15], "parking": [0, 0, 0, 0, 0, 4]})
     report = build_report(frame, period="month", quotes=False)
     found = {(e.kind, e.id, e.status) for e in report.emerging}
@@ -84,7 +83,7 @@ def test_new_and_growing_topics():
     assert steady.emerging == []
 
 
-def test_comparison_uses_rates_and_denominators():
+def test_comparison_uses_rates_and_denominators(make_frame):
     frame = make_frame({"waiting": [2, 2, 2], "parking": [1, 1, 1]})
     denominators = pd.DataFrame(
         {
@@ -108,7 +107,7 @@ def test_comparison_uses_rates_and_denominators():
     assert no_denominator.comparison.groups[0].rate_per_1000 is None
 
 
-def test_quotes_only_through_redaction(fake_privacy):
+def test_quotes_only_through_redaction(fake_privacy, make_frame):
     frame = make_frame({"waiting": [1, 1, 1]})
     frame.loc[0, "text"] = "Mrs Smith waited all night for a bed and nobody came to tell her why."
     report = build_report(frame, period="month", embed=None)
@@ -117,7 +116,7 @@ def test_quotes_only_through_redaction(fake_privacy):
     assert any("[NAME]" in q for q in quotes)
 
 
-def test_without_redaction_no_quotes_and_a_note():
+def test_without_redaction_no_quotes_and_a_note(make_frame):
     report = build_report(make_frame({"waiting": [1, 1]}), period="month")
     assert all(t.quotes == [] for t in report.themes + report.categories)
     assert any("redaction" in n for n in report.notes)
@@ -136,7 +135,7 @@ def test_any_input_gives_a_valid_report():
         assert Report.model_validate_json(report.model_dump_json()) == report
 
 
-def test_bad_inputs_are_clear_errors():
+def test_bad_inputs_are_clear_errors(make_frame):
     with pytest.raises(InputError, match="no text column"):
         build_report(pd.DataFrame({"date": ["2024-01-01"]}))
     with pytest.raises(InputError, match="is_complaint"):

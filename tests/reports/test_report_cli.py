@@ -10,13 +10,12 @@ import pytest
 from complaint_insight.cli import main
 from complaint_insight.reports import Report
 
-from .conftest import make_frame
 
 EXAMPLE_SURVEYS = Path(__file__).resolve().parents[2] / "examples" / "surveys.csv"
 
 
 @pytest.fixture
-def table(tmp_path):
+def table(tmp_path, make_frame):
     path = tmp_path / "feedback.csv"
     make_frame({"waiting": [2, 3, 2, 4, 3, 2], "parking": [1, 1, 2, 1, 0, 1]}, start="2025-01").to_csv(
         path, index=False

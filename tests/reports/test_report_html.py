@@ -7,12 +7,11 @@ import pandas as pd
 from complaint_insight.reports import build_report, render_html
 from complaint_insight.reports.surveys import QUESTIONS
 
-from .conftest import make_frame
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-def _hostile_frame():
+def _hostile_frame(make_frame):
     frame = make_frame({"waiting": [2, 3, 2, 4], "parking": [1, 1, 2, 1]})
     frame.loc[frame["theme_id"] == "waiting", "theme_label"] = HOSTILE
     frame.loc[frame["theme_id"] == "waiting", "text"] = "Smith said " + HOSTILE + " and we waited five hours."
@@ -20,8 +19,8 @@ def _hostile_frame():
     return frame
 
 
-def test_script_in_complaints_stays_text(fake_privacy):
-    report = build_report(_hostile_frame(), period="month", group_column="service", embed=None)
+def test_script_in_complaints_stays_text(fake_privacy, make_frame):
+    report = build_report(_hostile_frame(make_frame), period="month", group_column="service", embed=None)
     assert any(HOSTILE in q for t in report.themes for q in t.quotes)  # the quote really carries it
     html = render_html(report)
     assert "<script" not in html.lower()
@@ -30,8 +29,8 @@ def test_script_in_complaints_stays_text(fake_privacy):
     assert "[NAME] said" in html
 
 
-def test_self_contained_and_charts_inline():
-    html = render_html(build_report(_hostile_frame(), period="month", group_column="service", quotes=False))
+def test_self_contained_and_charts_inline(make_frame):
+    html = render_html(build_report(_hostile_frame(make_frame), period="month", group_column="service", quotes=False))
     assert html.count("<svg") >= 5  # volumes, 2 overall SPC, themes, categories, comparison
     # nothing is fetched when the file opens: no external src/href, no @import, no url()
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
@@ -40,7 +39,7 @@ def test_self_contained_and_charts_inline():
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
 
 
-def test_sections_for_surveys_and_an_empty_input():
+def test_sections_for_surveys_and_an_empty_input(make_frame):
     frame = make_frame({"waiting": [2, 3]}, start="2025-01")
     surveys = pd.DataFrame(
         {
