@@ -19,6 +19,8 @@ _LAZY = {
     "write_table": "complaint_insight.io",
     "redact": "complaint_insight.privacy",
     "find_personal_data": "complaint_insight.privacy",
+    "build_report": "complaint_insight.reports",
+    "render_html": "complaint_insight.reports",
 }
 
 
