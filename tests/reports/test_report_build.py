@@ -116,10 +116,18 @@ def test_quotes_only_through_redaction(fake_privacy, make_frame):
     assert any("[NAME]" in q for q in quotes)
 
 
-def test_without_redaction_no_quotes_and_a_note(make_frame):
-    report = build_report(make_frame({"waiting": [1, 1]}), period="month")
+def test_quotes_pass_through_the_real_redactor(make_frame):
+    frame = make_frame({"waiting": [1, 1, 1]})
+    frame.loc[0, "text"] = "Nurse Kerry Jones said my NHS number 943 476 5919 was wrong and nobody rang back."
+    report = build_report(frame, period="month", embed=None)
+    quotes = [q for t in report.themes for q in t.quotes]
+    assert quotes and not any("Kerry" in q or "943 476 5919" in q for q in quotes)
+    assert any("[NHS_NUMBER]" in q for q in quotes)
+
+
+def test_no_quotes_when_asked(make_frame):
+    report = build_report(make_frame({"waiting": [1, 1]}), period="month", quotes=False)
     assert all(t.quotes == [] for t in report.themes + report.categories)
-    assert any("redaction" in n for n in report.notes)
 
 
 def test_any_input_gives_a_valid_report():

@@ -29,18 +29,12 @@ SEVERITY_LABELS = {
     3: "high",
 }  # default triage policy
 QUOTES_PER_TOPIC = 2
-NO_REDACTION_NOTE = (
-    "Quotes are left out: the personal-data redaction module (complaint_insight.privacy) is not "
-    "installed, and complaint text is never shown unredacted."
-)
 
 
 def load_redactor():
-    """``complaint_insight.privacy.redact`` when that module exists, else None."""
-    try:
-        from complaint_insight.privacy import redact
-    except ImportError:
-        return None
+    """The redactor every quote passes through (``complaint_insight.privacy.redact``)."""
+    from complaint_insight.privacy import redact
+
     return redact
 
 
@@ -179,8 +173,6 @@ def build_report(
     categories = topic_table(categories_members, df, cat_labels, "category", total_complaints)
 
     redact = load_redactor() if quotes else None
-    if quotes and redact is None:
-        notes.append(NO_REDACTION_NOTE)
     if redact is not None and text_column in df.columns:
         embed = embed if embed is not None else _default_embed()
         for topic_list, members in ((themes, themes_members), (categories, categories_members)):

@@ -54,7 +54,7 @@ class Topic(BaseModel):
     high_severity: int = Field(description="complaints of severity 2 or 3")
     red_flag_rows: int
     quotes: list[str] = Field(
-        description="representative complaints, personal data removed; empty when redaction is unavailable"
+        description="representative complaints, personal data removed; empty when quotes are turned off"
     )
 
 

@@ -1,5 +1,5 @@
 """Themes and taxonomy categories among complaints: counts, shares, counts per period, what is new
-or growing, and representative quotes (anonymised; left out when redaction is unavailable)."""
+or growing, and representative quotes (anonymised by complaint_insight.privacy)."""
 
 from __future__ import annotations
 
