@@ -3,7 +3,7 @@
     python benchmarks/qdc_dev_experiments.py [--cache /tmp/qdc-dev] 'C=0.1' 'C=0.1,emb_scale=0.05' ...
 
 Each argument is one setting (keyword arguments of ``run`` below). Every setting is scored on a
-fixed development split carved from the QDC *train* split (20% of it, seed 0), never on the test
+fixed development split carved from the QDC *train* split (20% of it, seed 0; --seed draws another), never on the test
 split, exactly as ``Categoriser.fit`` would do it: heads over TF-IDF (and optionally the static
 embedding), 5-fold out-of-fold scores stacked with the zero-shot prior, F1-optimal per-category
 thresholds on the out-of-fold probabilities, and the optional at-least-one floor learned there too.
@@ -42,13 +42,13 @@ from complaint_insight.text import clean_for_model  # noqa: E402
 DEV_SHARE, MIN_COUNT = 0.2, 25
 
 
-def build_cache(cache: Path) -> None:
+def build_cache(cache: Path, seed: int = 0) -> None:
     rows, labels = qdc_corpus()
     tax = load_taxonomy("qdc")
     counts = labels.sum()
     kept = [c for c in tax.predicted_ids if counts[c] >= MIN_COUNT]
     train = np.flatnonzero((rows["split"] == "train").to_numpy())
-    perm = np.random.default_rng(0).permutation(len(train))
+    perm = np.random.default_rng(seed).permutation(len(train))
     cut = int(round(DEV_SHARE * len(train)))
     dev, tr = np.sort(train[perm[:cut]]), np.sort(train[perm[cut:]])
     texts = [clean_for_model(t) for t in rows["text"].tolist()]
@@ -146,11 +146,12 @@ class Experiment:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cache", default="/tmp/qdc-dev")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the dev split (another seed: another dev split)")
     parser.add_argument("settings", nargs="*", default=["C=0.1"])
     args = parser.parse_args()
-    cache = Path(args.cache)
+    cache = Path(args.cache) / f"seed{args.seed}"
     if not (cache / "base.npz").exists():
-        build_cache(cache)
+        build_cache(cache, args.seed)
     experiment = Experiment(cache)
     print("| setting | macro_f1 | micro_f1 | +at-least-one macro_f1 | micro_f1 | floor | parent macro_f1 | parent micro_f1 | seconds |")
     print("|---|---|---|---|---|---|---|---|---|")

@@ -6,12 +6,14 @@ enough labelled positives, a logistic-regression head over TF-IDF word n-grams a
 embeddings; its out-of-fold scores are stacked with the prior into a calibrated probability
 (so a category with few positives leans on its description, one with many on its data).
 The heads are linear SVMs over TF-IDF word 1-2-grams and character 2-5-grams: on the NHS FFT
-corpus, character n-grams raised the heads' mean average precision from 0.50 to 0.55, while
-the static embeddings as head features added nothing the prior did not already carry and made
-training three times slower (docs/benchmarks/taxonomy.md); ``features`` can add them back.
+corpus, character n-grams raised the heads' mean average precision from 0.50 to 0.55. The static
+embeddings as a head block help only at a low weight (``embedding_scale`` ≈ 0.05 beside the
+TF-IDF blocks; at 0.1 they added nothing), which is how the shipped QDC model uses them
+(docs/benchmarks/taxonomy.md); ``features`` adds them.
 Categories with too few positives keep the prior. Each category has its own threshold:
 F1-optimal on out-of-fold scores after ``fit``, or tuned towards a recall target with
-``tune_thresholds``; thresholds are saved with the model.
+``tune_thresholds``; thresholds are saved with the model. Optionally (``at_least_one``) a text
+that reaches no threshold gets its most probable category when that clears a learned floor.
 """
 from __future__ import annotations
 
