@@ -28,9 +28,6 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold
-from sklearn.svm import LinearSVC
 
 from complaint_insight import artifacts
 from complaint_insight.errors import InputError
@@ -287,6 +284,8 @@ class Categoriser(BaseEstimator):
     # -- estimator API ---------------------------------------------------------------------------
     def fit(self, X, labels, sample_weight=None):
         """Train on labelled texts. ``labels``: see :mod:`complaint_insight.taxonomy.labels`."""
+        from sklearn.linear_model import LogisticRegression  # training only: loading a model stays light
+
         for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("__")]:
             delattr(self, name)
         self._prior_cache = None
@@ -345,7 +344,9 @@ class Categoriser(BaseEstimator):
         self.min_one_floor_ = _best_floor(Y[:, trained], p_oof, thresholds[trained]) if self.at_least_one else 1.0
         return self
 
-    def _head(self) -> LinearSVC:
+    def _head(self):
+        from sklearn.svm import LinearSVC
+
         # Only the ranking of its scores matters: the stacking regression calibrates them.
         return LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state)
 
@@ -354,6 +355,8 @@ class Categoriser(BaseEstimator):
 
     def _out_of_fold(self, features, Y, weights, n_labelled: int, trained: np.ndarray) -> np.ndarray:
         """Decision scores of each trained category's head on rows it did not see (examples always train)."""
+        from sklearn.model_selection import KFold
+
         oof = np.zeros((n_labelled, len(trained)))
         extra = np.arange(n_labelled, features.shape[0])
         folds = KFold(n_splits=min(self.cv, n_labelled), shuffle=True, random_state=self.random_state)
