@@ -99,3 +99,6 @@ def test_theme_map_out(tmp_path, custom_taxonomy_file, capsys):
     assert main(["categorise", str(path), "-o", str(out), "--taxonomy", "hcat", "--text-column", "body",
                  "--theme-column", "cluster", "--theme-map-out", str(mapping)]) == 2
     assert "theme column 'cluster' not found" in capsys.readouterr().err
+    assert main(["categorise", str(path), "-o", str(out), "--taxonomy", "hcat", "--text-column", "body",
+                 "--theme-column", "theme", "--theme-map-out", str(out)]) == 2
+    assert "different file" in capsys.readouterr().err

@@ -65,7 +65,11 @@ def run(args) -> int:
     if args.theme_map_out is not None:
         from complaint_insight.io import table_format
 
+        from pathlib import Path
+
         table_format(args.theme_map_out)  # unsupported extension: fail before the long run
+        if Path(args.theme_map_out).resolve() in {Path(args.input).resolve(), Path(args.output).resolve()}:
+            raise InputError("--theme-map-out must be a different file from INPUT and OUTPUT")
     categoriser = load_categoriser(args.taxonomy, model=args.model, zero_shot=args.zero_shot)
     if args.model is not None and args.taxonomy is not None:
         wanted = load_taxonomy(args.taxonomy).id
