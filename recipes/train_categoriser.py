@@ -32,9 +32,15 @@ from complaint_insight.evaluation import markdown_table  # noqa: E402
 from complaint_insight.taxonomy import Categoriser, load_taxonomy, shipped_model_name  # noqa: E402
 from complaint_insight.taxonomy.corpora import authored_examples, qdc_corpus  # noqa: E402
 from complaint_insight.taxonomy.labels import label_matrix  # noqa: E402
-from complaint_insight.taxonomy.metrics import multilabel_report  # noqa: E402
+from complaint_insight.taxonomy.metrics import multilabel_report, roll_up_to_parents  # noqa: E402
 
 PUBLISHED_QDC = {"macro_f1": 0.71, "micro_f1": 0.77}
+# Chosen on a development split carved from the QDC train split (never the test split):
+# benchmarks/qdc_dev_experiments.py, figures in docs/benchmarks/taxonomy.md.
+SETTINGS = {
+    "qdc": {"features": "words+chars+embedding", "embedding_scale": 0.05, "C": 0.2, "at_least_one": True},
+    "hcat": {},
+}
 
 
 
@@ -70,7 +76,7 @@ def main() -> None:
     test_labels = labels[test] if isinstance(labels, pd.DataFrame) else labels[test].tolist()
 
     start = time.perf_counter()
-    model = Categoriser(args.taxonomy).fit(rows.loc[train, "text"].tolist(), train_labels)
+    model = Categoriser(args.taxonomy, **SETTINGS[args.taxonomy]).fit(rows.loc[train, "text"].tolist(), train_labels)
     fit_seconds = time.perf_counter() - start
     test_texts = rows.loc[test, "text"].tolist()
     model.predict_proba(test_texts[:50])  # warm the embedder and prototype cache before timing
@@ -80,12 +86,16 @@ def main() -> None:
 
     Y = label_matrix(taxonomy, test_labels, len(test_texts)).Y
     cols = [taxonomy.predicted_ids.index(c) for c in scored]
-    P = (p >= threshold_array(model)).astype(int)
-    table, summary = multilabel_report(Y[:, cols], P[:, cols], scored, p[:, cols])
     zero_shot = Categoriser(args.taxonomy)
     pz = zero_shot.predict_proba(test_texts)
     _, zero_summary = multilabel_report(Y[:, cols], (pz[:, cols] >= zero_shot.threshold).astype(int), scored, pz[:, cols])
+    P = model.predict(test_texts)  # thresholds plus the at-least-one rule, as users get them
+    table, summary = multilabel_report(Y[:, cols], P[:, cols], scored, p[:, cols])
     table["threshold"] = threshold_array(model)[cols]
+    Yp, parents = roll_up_to_parents(Y[:, cols], scored, taxonomy)
+    Pp, _ = roll_up_to_parents(P[:, cols], scored, taxonomy)
+    sp, _ = roll_up_to_parents(p[:, cols], scored, taxonomy)
+    parent_table, parent_summary = multilabel_report(Yp, Pp, parents, sp)
 
     out = Path(args.out or ROOT / "models" / shipped_model_name(args.taxonomy))
     recipe = f"python recipes/train_categoriser.py --taxonomy {args.taxonomy}" + (
@@ -95,11 +105,16 @@ def main() -> None:
         [
             {"model": "zero-shot (descriptions + examples only)", **zero_summary},
             {"model": "trained (this model)", **summary},
+            {"model": "trained, rolled up to parent categories", **parent_summary},
         ]
     )[["model", "n", "categories", "macro_f1", "micro_f1", "macro_precision", "macro_recall", "macro_avg_precision"]]
     metrics = {
         "test_summary": summary,
         "zero_shot_test_summary": zero_summary,
+        "parent_test_summary": parent_summary,
+        "parent_per_category": parent_table.to_dict(orient="records"),
+        "settings": SETTINGS[args.taxonomy],
+        "min_one_floor": float(getattr(model, "min_one_floor_", 1.0)),
         "per_category": table.to_dict(orient="records"),
         "train_rows": int(model.n_train_rows_),
         "test_rows": int(test.sum()),
@@ -110,7 +125,7 @@ def main() -> None:
     model.save(out, recipe=recipe, metrics=metrics)
     size = sum((out / name).stat().st_size for name in ("model.json", "weights.npz"))
     metrics["model_bytes"] = size
-    card = _card(args, model, taxonomy, summary_rows, table, notes, metrics, recipe)
+    card = _card(args, model, taxonomy, summary_rows, table, notes, metrics, recipe, parent_table)
     model.save(out, recipe=recipe, card=card, metrics=metrics)
     print(card)
 
@@ -122,7 +137,27 @@ def _coverage(model) -> str:
     return f"{total} categories, {trained} with a trained head and {total - trained} zero-shot"
 
 
-def _card(args, model, taxonomy, summary_rows, table, notes, metrics, recipe) -> str:
+def _model_text(args, model) -> str:
+    blocks = {"words": "TF-IDF word 1-2-grams", "chars": "TF-IDF character 2-5-grams (within word boundaries)",
+              "embedding": f"the static sentence embedding, standardised and weighted {model.embedding_scale}"}
+    features = [blocks[b] for b in model._blocks()]
+    settings = ", ".join(f"{k}={v!r}" for k, v in SETTINGS[args.taxonomy].items())
+    text = (
+        f"`Categoriser(\"{args.taxonomy}\"{', ' + settings if settings else ''})` — per category, a linear SVM "
+        f"(C={model.C}, balanced class weights) over {', '.join(features[:-1]) + ' and ' + features[-1] if len(features) > 1 else features[0]}, "
+        f"whose out-of-fold score is stacked with the zero-shot prior (description/example similarity in the "
+        f"bundled static MiniLM embedding space) by a logistic regression that gives the calibrated probability."
+    )
+    floor = float(getattr(model, "min_one_floor_", 1.0))
+    if model.at_least_one and floor < 1.0:
+        text += (
+            f" When no category reaches its threshold, the most probable trained category is assigned if its "
+            f"probability is at least {floor:.2f} (the floor learned on out-of-fold probabilities)."
+        )
+    return text
+
+
+def _card(args, model, taxonomy, summary_rows, table, notes, metrics, recipe, parent_table) -> str:
     if args.taxonomy == "qdc":
         data = (
             f"NHS FFT comments from two trusts (NEAS, NHFT, 2021-22) labelled with the QDC v6 framework "
@@ -170,14 +205,12 @@ attached to each assigned category.
   with a probability; {_coverage(model)}. Each category has its own threshold (F1-optimal on out-of-fold probabilities),
   saved with the model; lower them for recall (`Categoriser.tune_thresholds(..., target_recall=0.8)`,
   `set_thresholds`, CLI `--threshold`).
-- **Model**: `Categoriser("{args.taxonomy}")` — per category, a linear SVM over TF-IDF word 1-2-grams
-  and character 2-5-grams, whose out-of-fold score is stacked with the zero-shot prior
-  (description/example similarity in the bundled static MiniLM embedding space) by a logistic
-  regression that gives the calibrated probability.
+- **Model**: {_model_text(args, model)}
 - **Data**: {data}{exclusion}
-- **Trained**: {dt.date.today().isoformat()} in {metrics['fit_seconds']:.0f} s on 2 CPU cores; predicts
+- **Trained**: {dt.date.today().isoformat()} in {metrics['fit_seconds']:.0f} s; predicts
   {metrics['predict_texts_per_second']:.0f} texts/s (test split, one process); model file
-  {metrics['model_bytes'] / 1e6:.1f} MB. Rebuild: `{recipe}`.
+  {metrics['model_bytes'] / 1e6:.1f} MB. Timed on a 2-core machine shared with other work (under load),
+  so a quiet machine is faster. Rebuild: `{recipe}`.
 - **Limits**: English only. A text unrelated to every category still gets its closest categories
   with some probability: categorise complaints (after triage), not arbitrary text.
 
@@ -185,7 +218,13 @@ attached to each assigned category.
 
 {markdown_table(summary_rows)}
 
-Macro averages over the categories with at least one positive in the test split.
+Macro averages over the categories with at least one positive in the test split. "Rolled up to
+parent categories": a parent category counts as assigned (true) when any of its scored
+sub-categories is assigned (true).
+
+## Parent categories (test split)
+
+{markdown_table(parent_table)}
 
 ## Per category (test split)
 

@@ -162,3 +162,31 @@ def test_result_json_round_trip(custom_taxonomy_file):
 def test_taxonomy_object_is_accepted():
     taxonomy = load_taxonomy("retail")
     assert Categoriser(taxonomy).category_ids == taxonomy.predicted_ids
+
+
+def test_best_floor_learns_when_forcing_the_top_category_helps():
+    from complaint_insight.taxonomy.categoriser import _best_floor
+
+    # every row has exactly one true category; thresholds 0.5 miss rows whose top score is 0.3-0.4
+    Y = np.array([[1, 0], [0, 1], [1, 0], [0, 1], [0, 1], [0, 1]])
+    p = np.array([[0.9, 0.1], [0.1, 0.8], [0.35, 0.1], [0.1, 0.3], [0.05, 0.04], [0.1, 0.6]])
+    floor = _best_floor(Y, p, np.array([0.5, 0.5]))
+    assert 0.06 <= floor <= 0.3  # low enough to rescue the 0.3 and 0.35 rows, not the 0.05 row (wrong top)
+    # when forcing only adds false positives, the rule stays off
+    Y_none = np.array([[1, 0], [0, 0], [0, 0]])
+    assert _best_floor(Y_none, np.array([[0.9, 0.1], [0.3, 0.2], [0.4, 0.1]]), np.array([0.5, 0.5])) == 1.0
+
+
+def test_at_least_one_rule_is_learned_saved_and_applied(tmp_path, opaque_taxonomy_file, opaque_rows):
+    train, labels, test, _ = opaque_rows
+    model = Categoriser(opaque_taxonomy_file, min_positives=3, cv=3, at_least_one=True).fit(train, labels)
+    assert 0.0 < float(model.min_one_floor_) <= 1.0
+    model.min_one_floor_ = 0.02  # force the rule on, with every threshold out of reach
+    model.set_thresholds(1.0)
+    predicted = model.predict(test + [""])
+    assert (predicted[:-1].sum(axis=1) == 1).all() and predicted[-1].sum() == 0  # an empty text stays empty
+    assert model.categorise(["The bus was late"])[0].ids != []
+    loaded = Categoriser.load(model.save(tmp_path / "m"))
+    assert float(loaded.min_one_floor_) == 0.02 and (loaded.predict(test) == predicted[:-1]).all()
+    off = clone(model).set_params(at_least_one=False).fit(train, labels).set_thresholds(1.0)
+    assert off.predict(test).sum() == 0

@@ -68,3 +68,37 @@ def test_model_option_checks_taxonomy(tmp_path, feedback, custom_taxonomy_file, 
     assert main(["categorise", str(feedback), "-o", str(out), "--model", str(folder), "--taxonomy", "hcat",
                  "--text-column", "body"]) == 2
     assert "holds a 'clinic' categoriser" in capsys.readouterr().err
+
+
+def test_theme_map_out(tmp_path, custom_taxonomy_file, capsys):
+    frame = pd.DataFrame(
+        {
+            "body": ["No parking spaces at all", "Could not park anywhere", "The cafe tea was cold", "", "Cold soup"],
+            "theme": ["t1", "t1", "t2", "t2", ""],
+        }
+    )
+    path = tmp_path / "in.csv"
+    write_table(frame, path, csv_formula_guard=False)
+    out, mapping = tmp_path / "out.csv", tmp_path / "map.csv"
+    code = main(["categorise", str(path), "-o", str(out), "--taxonomy", str(custom_taxonomy_file), "--text-column", "body",
+                 "--theme-column", "theme", "--theme-map-out", str(mapping), "--quiet", "--chunk-size", "2"])
+    assert code == 0
+    categorised = read_table(out)
+    table = read_table(mapping)
+    # recompute from the written categories: the map must agree with the rows, across chunks
+    t1 = categorised.loc[categorised.theme == "t1", "categories"]
+    n_parking = sum("parking" in c.split(";") for c in t1)
+    row = table[(table.theme_id == "t1") & (table.category_id == "parking")]
+    assert n_parking == 2 and int(row["n"].item()) == 2 and float(row["share_of_theme"].item()) == 1.0
+    assert row["category_name"].item() == "Parking" and row["dominant"].item() == "True"
+    assert set(table.theme_id) == {"t1", "t2"}  # the blank theme is left out
+    assert int(table.loc[table.theme_id == "t2", "theme_size"].iloc[0]) == 2
+    assert main(["categorise", str(path), "-o", str(out), "--taxonomy", "hcat", "--text-column", "body",
+                 "--theme-column", "theme"]) == 2
+    assert "go together" in capsys.readouterr().err
+    assert main(["categorise", str(path), "-o", str(out), "--taxonomy", "hcat", "--text-column", "body",
+                 "--theme-column", "cluster", "--theme-map-out", str(mapping)]) == 2
+    assert "theme column 'cluster' not found" in capsys.readouterr().err
+    assert main(["categorise", str(path), "-o", str(out), "--taxonomy", "hcat", "--text-column", "body",
+                 "--theme-column", "theme", "--theme-map-out", str(out)]) == 2
+    assert "different file" in capsys.readouterr().err

@@ -35,6 +35,18 @@ def register(sub) -> None:
         help="column of overall HCAT severity 0-3 per row (e.g. triage output 'severity'); adds severity_<id> "
         "for each assigned category",
     )
+    parser.add_argument(
+        "--theme-column",
+        default=None,
+        help="column of theme ids (e.g. from the themes step); with --theme-map-out, writes how each theme "
+        "spreads over the categories",
+    )
+    parser.add_argument(
+        "--theme-map-out",
+        default=None,
+        metavar="FILE",
+        help="write the theme -> category table (n, share of theme, lift, dominant) to FILE (.csv/.parquet/.jsonl)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -48,6 +60,16 @@ def run(args) -> int:
         raise InputError("--threshold must be between 0 and 1")
     if args.model is not None and args.zero_shot:
         raise InputError("--zero-shot and --model exclude each other")
+    if (args.theme_column is None) != (args.theme_map_out is None):
+        raise InputError("--theme-column and --theme-map-out go together")
+    if args.theme_map_out is not None:
+        from complaint_insight.io import table_format
+
+        from pathlib import Path
+
+        table_format(args.theme_map_out)  # unsupported extension: fail before the long run
+        if Path(args.theme_map_out).resolve() in {Path(args.input).resolve(), Path(args.output).resolve()}:
+            raise InputError("--theme-map-out must be a different file from INPUT and OUTPUT")
     categoriser = load_categoriser(args.taxonomy, model=args.model, zero_shot=args.zero_shot)
     if args.model is not None and args.taxonomy is not None:
         wanted = load_taxonomy(args.taxonomy).id
@@ -55,11 +77,28 @@ def run(args) -> int:
             raise InputError(f"--model holds a {categoriser.taxonomy_.id!r} categoriser, not {wanted!r}")
     if args.threshold is not None:
         categoriser.set_thresholds(args.threshold)
-    process_table(
-        args,
-        lambda chunk: categoriser.categorise_frame(
+    themes: list = []
+    categories: list = []
+
+    def transform(chunk):
+        if args.theme_column is not None and args.theme_column not in chunk.columns:
+            raise InputError(
+                f"{args.input}: theme column {args.theme_column!r} not found; columns are: "
+                + ", ".join(map(str, chunk.columns))
+            )
+        out = categoriser.categorise_frame(
             chunk, text_column=args.text_column, id_column=args.id_column, severity_column=args.severity_column
-        ),
-        desc="categorise",
-    )
+        )
+        if args.theme_column is not None:  # only two small columns are kept across chunks
+            themes.extend(chunk[args.theme_column].tolist())
+            categories.extend(out["categories"].tolist())
+        return out
+
+    process_table(args, transform, desc="categorise")
+    if args.theme_map_out is not None:
+        from complaint_insight.io import write_table
+        from complaint_insight.taxonomy.themes import map_themes_to_categories
+
+        mapping = map_themes_to_categories(themes, categories, list(categoriser.classes_), taxonomy=categoriser.taxonomy_)
+        write_table(mapping, args.theme_map_out, csv_formula_guard=not args.no_formula_guard)
     return 0

@@ -15,7 +15,7 @@ from complaint_insight.taxonomy.crosswalk import load_crosswalk, to_ko41a
 from complaint_insight.taxonomy.loader import TaxonomyError, available_taxonomies, load_taxonomy
 from complaint_insight.taxonomy.result import Categorisation, CategoryScore
 from complaint_insight.taxonomy.schema import Category, Taxonomy
-from complaint_insight.taxonomy.themes import theme_category_shares
+from complaint_insight.taxonomy.themes import dominant_categories, map_themes_to_categories, theme_category_shares
 
 
 def shipped_model_name(taxonomy_id: str) -> str:
@@ -45,9 +45,11 @@ __all__ = [
     "Taxonomy",
     "TaxonomyError",
     "available_taxonomies",
+    "dominant_categories",
     "load_categoriser",
     "load_crosswalk",
     "load_taxonomy",
+    "map_themes_to_categories",
     "shipped_model_name",
     "theme_category_shares",
     "to_ko41a",

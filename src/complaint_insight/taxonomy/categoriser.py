@@ -6,12 +6,14 @@ enough labelled positives, a logistic-regression head over TF-IDF word n-grams a
 embeddings; its out-of-fold scores are stacked with the prior into a calibrated probability
 (so a category with few positives leans on its description, one with many on its data).
 The heads are linear SVMs over TF-IDF word 1-2-grams and character 2-5-grams: on the NHS FFT
-corpus, character n-grams raised the heads' mean average precision from 0.50 to 0.55, while
-the static embeddings as head features added nothing the prior did not already carry and made
-training three times slower (docs/benchmarks/taxonomy.md); ``features`` can add them back.
+corpus, character n-grams raised the heads' mean average precision from 0.50 to 0.55. The static
+embeddings as a head block help only at a low weight (``embedding_scale`` ≈ 0.05 beside the
+TF-IDF blocks; at 0.1 they added nothing), which is how the shipped QDC model uses them
+(docs/benchmarks/taxonomy.md); ``features`` adds them.
 Categories with too few positives keep the prior. Each category has its own threshold:
 F1-optimal on out-of-fold scores after ``fit``, or tuned towards a recall target with
-``tune_thresholds``; thresholds are saved with the model.
+``tune_thresholds``; thresholds are saved with the model. Optionally (``at_least_one``) a text
+that reaches no threshold gets its most probable category when that clears a learned floor.
 """
 from __future__ import annotations
 
@@ -26,9 +28,6 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import KFold
-from sklearn.svm import LinearSVC
 
 from complaint_insight import artifacts
 from complaint_insight.errors import InputError
@@ -78,6 +77,34 @@ def _recall_threshold(y: np.ndarray, p: np.ndarray, target: float) -> float:
     return float(scores[needed - 1])
 
 
+def _best_floor(Y: np.ndarray, p: np.ndarray, thresholds: np.ndarray) -> float:
+    """Floor of the at-least-one rule that maximises macro + micro F1 on (Y, p); 1.0 = rule off."""
+    if Y.shape[1] == 0 or len(Y) == 0:
+        return 1.0
+    base = p >= thresholds
+    empty = ~base.any(axis=1)
+    top = p.argmax(axis=1)
+    top_p = p[np.arange(len(p)), top]
+    present = Y.sum(axis=0) > 0
+
+    def quality(pred: np.ndarray) -> float:
+        tp = (pred & (Y == 1)).sum(axis=0)
+        denom = pred.sum(axis=0) + Y.sum(axis=0)
+        f1 = np.divide(2 * tp, denom, out=np.zeros(len(tp)), where=denom > 0)
+        micro = 2 * tp.sum() / max(denom.sum(), 1)
+        return float(f1[present].mean() + micro) if present.any() else float(micro)
+
+    best, best_floor = quality(base), 1.0
+    for floor in np.round(np.arange(0.02, 0.6, 0.02), 2)[::-1]:  # ties keep the higher floor: fewer forced labels
+        pred = base.copy()
+        rows = np.flatnonzero(empty & (top_p >= floor))
+        pred[rows, top[rows]] = True
+        score = quality(pred)
+        if score > best + 1e-12:
+            best, best_floor = score, float(floor)
+    return best_floor
+
+
 class Categoriser(BaseEstimator):
     """Assign zero or more categories of a taxonomy to each text, each with a probability.
 
@@ -113,6 +140,12 @@ class Categoriser(BaseEstimator):
         Weight of the (standardised) embedding block next to the TF-IDF blocks.
     min_df : int
         Minimum document frequency of a word n-gram.
+    at_least_one : bool
+        When no category reaches its threshold, assign the most probable one if its probability
+        is at least a floor learned after ``fit`` (the floor that maximises macro + micro F1 on
+        out-of-fold probabilities; 1.0, i.e. never, when the rule does not help there). Suits
+        taxonomies where (almost) every text has a category, such as QDC with its
+        "Not assigned" label.
     random_state : int
     """
 
@@ -132,6 +165,7 @@ class Categoriser(BaseEstimator):
         cv: int = 5,
         embedding_scale: float = 0.1,
         min_df: int = 2,
+        at_least_one: bool = False,
         random_state: int = 0,
     ):
         self.taxonomy = taxonomy
@@ -147,6 +181,7 @@ class Categoriser(BaseEstimator):
         self.cv = cv
         self.embedding_scale = embedding_scale
         self.min_df = min_df
+        self.at_least_one = at_least_one
         self.random_state = random_state
 
     # -- setup -------------------------------------------------------------------------------
@@ -187,6 +222,17 @@ class Categoriser(BaseEstimator):
         if hasattr(self, "thresholds_"):
             return self.thresholds_
         return np.full(len(self.classes_), float(self.threshold))
+
+    def assign(self, p: np.ndarray) -> np.ndarray:
+        """(n, k) bool from probabilities: categories at or above their thresholds, plus the at-least-one rule."""
+        assigned = p >= self._thresholds()
+        floor = float(getattr(self, "min_one_floor_", 1.0)) if self.at_least_one else 1.0
+        trained = np.flatnonzero(getattr(self, "trained_", np.zeros(0, bool)))
+        if floor < 1.0 and len(p) and len(trained):  # the floor was learned on the trained categories only
+            top = trained[p[:, trained].argmax(axis=1)]
+            rows = np.flatnonzero(~assigned.any(axis=1) & (p[np.arange(len(p)), top] >= floor))
+            assigned[rows, top[rows]] = True
+        return assigned
 
     # -- features ------------------------------------------------------------------------------
     def _blocks(self) -> list[str]:
@@ -238,6 +284,8 @@ class Categoriser(BaseEstimator):
     # -- estimator API ---------------------------------------------------------------------------
     def fit(self, X, labels, sample_weight=None):
         """Train on labelled texts. ``labels``: see :mod:`complaint_insight.taxonomy.labels`."""
+        from sklearn.linear_model import LogisticRegression  # training only: loading a model stays light
+
         for name in [n for n in vars(self) if n.endswith("_") and not n.startswith("__")]:
             delattr(self, name)
         self._prior_cache = None
@@ -277,13 +325,14 @@ class Categoriser(BaseEstimator):
         thresholds = np.full(len(self.classes_), float(self.threshold))
         coefs, intercepts, stack = [], [], []
         grid = np.round(np.arange(0.02, 0.96, 0.01), 2)
+        p_oof = np.zeros((n_labelled, len(trained)))
         for col, j in enumerate(trained):
             stack_X = self._stack_inputs(oof[:, col], prior[:n_labelled, j])
             stacker = LogisticRegression(C=1.0, max_iter=1000).fit(stack_X, Y[:, j], sample_weight=weights)
             stack.append(np.r_[stacker.coef_[0], stacker.intercept_[0]])
+            p_oof[:, col] = stacker.predict_proba(stack_X)[:, 1]
             if self.tune == "f1":
-                p_oof = stacker.predict_proba(stack_X)[:, 1]
-                thresholds[j] = _best_f1_threshold(Y[:, j], p_oof, grid)
+                thresholds[j] = _best_f1_threshold(Y[:, j], p_oof[:, col], grid)
             head = self._head().fit(features, all_Y[:, j], sample_weight=all_w)
             coefs.append(head.coef_[0].astype(np.float32))
             intercepts.append(head.intercept_[0])
@@ -292,9 +341,12 @@ class Categoriser(BaseEstimator):
         self.head_intercept_ = np.asarray(intercepts, dtype=float)
         self.stack_coef_ = np.vstack(stack) if stack else np.zeros((0, 3 if self.use_prior else 2))
         self.thresholds_ = thresholds
+        self.min_one_floor_ = _best_floor(Y[:, trained], p_oof, thresholds[trained]) if self.at_least_one else 1.0
         return self
 
-    def _head(self) -> LinearSVC:
+    def _head(self):
+        from sklearn.svm import LinearSVC
+
         # Only the ranking of its scores matters: the stacking regression calibrates them.
         return LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state)
 
@@ -303,6 +355,8 @@ class Categoriser(BaseEstimator):
 
     def _out_of_fold(self, features, Y, weights, n_labelled: int, trained: np.ndarray) -> np.ndarray:
         """Decision scores of each trained category's head on rows it did not see (examples always train)."""
+        from sklearn.model_selection import KFold
+
         oof = np.zeros((n_labelled, len(trained)))
         extra = np.arange(n_labelled, features.shape[0])
         folds = KFold(n_splits=min(self.cv, n_labelled), shuffle=True, random_state=self.random_state)
@@ -344,7 +398,7 @@ class Categoriser(BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """(n, k) 0/1 indicator of the categories at or above their thresholds."""
-        return (self.predict_proba(X) >= self._thresholds()).astype(int)
+        return self.assign(self.predict_proba(X)).astype(int)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -417,7 +471,7 @@ class Categoriser(BaseEstimator):
         statuses = [content_status(s) for s in strings]
         self._ready()
         p = sigmoid(self._logits([s if st == "ok" else "" for s, st in zip(strings, statuses)]))
-        assigned = (p >= self._thresholds()) & np.array([st == "ok" for st in statuses])[:, None]
+        assigned = self.assign(p) & np.array([st == "ok" for st in statuses])[:, None]
         thresholds = self._thresholds()
         results = []
         for i, status in enumerate(statuses):

@@ -37,3 +37,14 @@ def multilabel_report(Y: np.ndarray, P: np.ndarray, category_ids: list[str], sco
     if scores is not None:
         summary["macro_avg_precision"] = float(table.loc[present, "avg_precision"].mean())
     return table, summary
+
+
+def roll_up_to_parents(M: np.ndarray, category_ids: list[str], taxonomy) -> tuple[np.ndarray, list[str]]:
+    """(n, k) indicators (or scores) of categories → (n, m) of their parent categories: a parent is
+    on when any of its children is (scores: the highest child score). Categories without a
+    parent stand for themselves. Parents in order of first appearance."""
+    parents = [taxonomy.by_id[c].parent or c for c in category_ids]
+    order = list(dict.fromkeys(parents))
+    M = np.asarray(M)
+    out = np.column_stack([M[:, [j for j, p in enumerate(parents) if p == parent]].max(axis=1) for parent in order])
+    return out, order

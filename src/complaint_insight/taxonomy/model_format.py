@@ -20,7 +20,7 @@ FORMAT = "taxonomy-categoriser/1"
 MODEL_JSON = "model.json"
 WEIGHTS = "weights.npz"
 _TFIDF_PARAMS = ("analyzer", "ngram_range", "lowercase", "token_pattern", "sublinear_tf", "norm", "min_df", "max_features")
-_ARRAYS = ("head_coef_", "head_intercept_", "stack_coef_", "thresholds_", "positives_", "trained_", "emb_mean_", "emb_std_")
+_ARRAYS = ("head_coef_", "head_intercept_", "stack_coef_", "thresholds_", "positives_", "trained_", "emb_mean_", "emb_std_", "min_one_floor_")
 
 
 def write(model, folder: Path) -> None:
