@@ -46,7 +46,7 @@ class CompiledRiskModel:
         unknown = set(self.intensity_classes_) - set(INTENSITY_LEVELS)
         if unknown or not set(self.severity_classes_) <= set(SEVERITY_LEVELS):
             raise artifacts.ArtifactError(f"{path or 'risk model'}: unknown severity or intensity classes")
-        self.weights = weights.astype(np.float64)
+        self.weights = weights.astype(np.float32)
         self.intercepts = intercepts.astype(np.float64)
         k, s = len(self.flag_types_), len(self.severity_classes_)
         self._slices = (slice(0, k), slice(k, k + s), slice(k + s, n_heads))

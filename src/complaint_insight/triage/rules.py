@@ -124,6 +124,52 @@ def _validated(model: type[BaseModel], data: Any, path: Path) -> Any:
         raise ConfigError(f"{path}: {problems}") from None
 
 
+def import_spacy():
+    """Import spaCy, without PyTorch when nothing has loaded it yet.
+
+    thinc (spaCy's machine-learning library) imports PyTorch eagerly when it is installed: about 4 s
+    of a first red flag's 6-7 s on a busy 2-core machine, for a blank tokenizer and a Matcher that
+    never use it. Set ``COMPLAINT_INSIGHT_SPACY_WITH_TORCH=1`` for processes that will also run
+    spaCy pipelines needing PyTorch (e.g. transformers) after the risk layer has loaded spaCy.
+    """
+    import os
+    import sys
+
+    if "thinc" in sys.modules or "torch" in sys.modules or os.environ.get("COMPLAINT_INSIGHT_SPACY_WITH_TORCH"):
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes "import torch" fail inside thinc only
+    try:
+        import spacy
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]  # PyTorch stays importable for everything else
+    return spacy
+
+
+SENTENCE_MARKS = (".", "!", "?", ";")  # a pattern wildcard never crosses these
+_WILDCARD_TOKEN = {"IS_STOP": False}
+
+
+def blank_english():
+    """A blank English pipeline whose private vocabulary marks sentence marks with ``IS_STOP``.
+
+    The Matcher checks a plain attribute in C but a ``NOT_IN`` list in Python, token by token, and
+    "any token except . ! ? ;" is the commonest spec in the patterns. Stop words play no part in
+    matching here, so in this pipeline's own vocabulary ``IS_STOP`` means "sentence mark" instead.
+    """
+    from spacy.attrs import IS_STOP
+
+    nlp = import_spacy().blank("en")
+    getters = dict(nlp.vocab.lex_attr_getters)  # a copy: other blank pipelines keep real stop words
+    getters[IS_STOP] = SENTENCE_MARKS.__contains__
+    nlp.vocab.lex_attr_getters = getters
+    for lexeme in nlp.vocab:
+        lexeme.is_stop = lexeme.orth_ in SENTENCE_MARKS
+    return nlp
+
+
 def default_patterns_dir() -> Path:
     return package_data("triage", "patterns")
 
@@ -170,7 +216,7 @@ def _commonness(forms: set[str]) -> float:
 
 # -- compiling the pattern syntax ----------------------------------------------------------------
 COMPILED_FILE = "compiled.json"
-COMPILED_FORMAT = "red-flag-patterns/2"
+COMPILED_FORMAT = "red-flag-patterns/3"
 # How far (characters) a window reaches from an anchor word when no sentence end comes first.
 WINDOW_CHARS = 300
 
@@ -238,7 +284,7 @@ def _compile_rule(flag: str, index: int, rule: PatternRule, lists: dict[str, lis
     for spec in rule.match.split():
         wildcard = _WILDCARD.match(spec)
         if wildcard:
-            token: dict = {"ORTH": {"NOT_IN": [".", "!", "?", ";"]}}
+            token: dict = dict(_WILDCARD_TOKEN)
             gap += 1
             if wildcard.group(1) is not None:
                 low, high = int(wildcard.group(1)), int(wildcard.group(2))
@@ -359,10 +405,9 @@ class PatternSet:
         return data
 
     def _compile(self) -> None:
-        import spacy
         from spacy.matcher import Matcher
 
-        nlp = spacy.blank("en")
+        nlp = blank_english()
         self.split_runs = _split_runs(nlp)
         context_path = self.folder / "context.yaml"
         if not context_path.is_file():
@@ -700,10 +745,8 @@ class RedFlagRules:
         matcher = self._matchers.get(i)
         if matcher is None:
             with self._lock:
-                if self._nlp is None:
-                    import spacy  # imported on the first candidate text only (seconds on a busy machine)
-
-                    self._nlp = spacy.blank("en")
+                if self._nlp is None:  # spaCy loads on the first candidate text only
+                    self._nlp = blank_english()
                 from spacy.matcher import Matcher
 
                 matcher = Matcher(self._nlp.vocab)

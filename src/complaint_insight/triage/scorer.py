@@ -39,12 +39,15 @@ class WordFeatures(NamedTuple):
     vocabulary_sha256: str
 
     def dot(self, weights: np.ndarray) -> np.ndarray:
-        """``X @ weights`` for a dense ``(width, k)`` weight matrix, row by row."""
+        """``X @ weights`` for a dense ``(width, k)`` weight matrix (float32 products, float64 result)."""
+        rows = len(self.indptr) - 1
         if len(self.indices) == 0:
-            return np.zeros((len(self.indptr) - 1, weights.shape[1]))
-        partial = np.cumsum(weights[self.indices] * self.values[:, None], axis=0, dtype=np.float64)
-        partial = np.vstack([np.zeros((1, weights.shape[1])), partial])
-        return partial[self.indptr[1:]] - partial[self.indptr[:-1]]
+            return np.zeros((rows, weights.shape[1]))
+        contributions = weights[self.indices] * self.values.astype(weights.dtype)[:, None]
+        starts = self.indptr[:-1]
+        out = np.add.reduceat(contributions, np.minimum(starts, len(contributions) - 1), axis=0).astype(np.float64)
+        out[self.indptr[1:] == starts] = 0.0  # reduceat returns one element for an empty row
+        return out
 
     def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         a, b = self.indptr[i], self.indptr[i + 1]
