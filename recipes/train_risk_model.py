@@ -26,19 +26,22 @@ its IDF unchanged; vocabulary SHA-256 `{vocab_sha}`), so triage tokenises a text
 these heads with one NumPy product per batch:
 
 - **flags**: a logistic regression per red-flag type ({flags}); each threshold is set on 5-fold
-  out-of-fold scores so that at most 0.5% of training negatives would be flagged. A second opinion
+  out-of-fold scores so that at most 0.5% of the authored training texts without any red flag
+  (ordinary complaints, near misses, negated and hypothetical mentions: {n_calibrate:,} texts) would
+  be flagged. A second opinion
   next to the rules: a flag is raised when either layer fires, and it never removes a rule flag.
 - **severity**: HCAT 0-3 (Reader, Gillespie & Roberts 2014), multinomial logistic regression.
 - **intensity**: reproach level (Jin & Aletras 2021): none, no_explicit_reproach, disapproval,
   accusation, blame.
 
 ## Training data
-- Authored examples written by the project, TRAIN split only: `training_data/risk/*.jsonl`
-  ({n_risk} rows), `training_data/taxonomy/hcat_examples.jsonl` (overall severity = highest category
+- Authored examples written by the project, TRAIN split only: `training_data/risk/red_flags.jsonl`
+  and `ordinary.jsonl` (the blind `red_flags_holdout.jsonl` has its own split and is never used),
+  `training_data/taxonomy/hcat_examples.jsonl` (overall severity = highest category
   severity), `training_data/complaints/*.jsonl` (negatives for flags; non-complaints are severity 0).
 - xfincorp (financial tweets) and cesamard (product reviews) from the shared corpora: every row is an
   extra red-flag negative and carries an intensity label. NHS FFT is not used, so its flag rate is
-  a fair alarm-fatigue check.
+  a fair alarm-fatigue check. In all, {n_risk:,} texts carry red-flag labels.
 
 ## Files and size
 `risk.json` (classes, thresholds, which word block) + `weights.npz` ({width:,} x {heads} float32,
@@ -74,10 +77,11 @@ def main() -> None:
     texts, Y = training_frame(flags)
     model = RiskModel(flag_types=flags).fit(texts, Y)
     n_risk = int(Y[list(flags)].notna().all(axis=1).sum())
+    n_calibrate = int(Y["calibrate"].sum())
     thresholds = {f: float(t) for f, t in zip(model.flag_types_, model.flag_threshold_)}
     out = Path(args.out)
     model.save(out, recipe=RECIPE, metrics={"flag_thresholds": thresholds, "n_training_texts": len(texts)})
-    card = CARD.format(flags=", ".join(flags), n_risk=n_risk, recipe=RECIPE, width=model.word_block_["width"],
+    card = CARD.format(flags=", ".join(flags), n_risk=n_risk, n_calibrate=n_calibrate, recipe=RECIPE, width=model.word_block_["width"],
                        vocab_sha=model.word_block_["vocabulary_sha256"][:16], heads=model.weights_.shape[1],
                        size_kb=round((out / "weights.npz").stat().st_size / 1024), n_texts=len(texts),
                        date=dt.date.today().isoformat())

@@ -12,7 +12,10 @@ per batch (see ``risk_scorer.CompiledRiskModel``, which is what triage loads; no
 
 Labels arrive as one DataFrame ``Y`` with a column per flag type (1/0, NaN when that row says
 nothing about it), ``severity`` (0-3 or NaN) and ``intensity`` (level name or None), so each head
-trains on the rows that label it.
+trains on the rows that label it. An optional boolean column ``calibrate`` marks the negatives the
+flag thresholds are set on: the authored texts without any red flag (ordinary complaints, near
+misses, negated and hypothetical mentions). Thousands of easy corpus negatives (tweets, reviews)
+would otherwise set thresholds that flag a third of ordinary complaints.
 """
 from __future__ import annotations
 
@@ -63,7 +66,8 @@ class RiskModel(BaseEstimator):
     C_flags, C_severity, C_intensity : float
         Inverse regularisation of each head's logistic regression.
     max_false_alarm : float
-        Per flag type, the out-of-fold false-alarm rate on training negatives the threshold allows.
+        Per flag type, the out-of-fold false-alarm rate the threshold allows on the calibration
+        negatives (``Y["calibrate"]``; all negatives when that column is absent).
     cv : int
         Folds for the out-of-fold scores that set the flag thresholds.
     random_state : int
@@ -97,7 +101,8 @@ class RiskModel(BaseEstimator):
                                       random_state=self.random_state)
             scores = cross_val_predict(head, features[rows], y, cv=folds, method="decision_function")
             # The lowest threshold whose out-of-fold false-alarm rate stays within budget.
-            negatives = np.sort(scores[y == 0])[::-1]
+            calibrate = Y.loc[rows, "calibrate"].fillna(False).astype(bool).to_numpy() if "calibrate" in Y else True
+            negatives = np.sort(scores[(y == 0) & calibrate])[::-1]
             allowed = int(np.floor(self.max_false_alarm * len(negatives)))
             thresholds.append(float(negatives[allowed]) + 1e-6 if len(negatives) > allowed else float(scores.min()))
             head.fit(features[rows], y)
@@ -185,14 +190,14 @@ def training_frame(flag_types: tuple[str, ...], split: str = "train", corpora: t
     risk = load_authored("risk", split=split)
     for flag in flag_types:
         risk[flag] = risk["flags"].map(lambda fs, f=flag: float(f in fs))
-    frames.append(risk.assign(intensity=None))
+    frames.append(risk.assign(intensity=None, calibrate=risk["flags"].map(len) == 0))
     hcat = load_authored("taxonomy", "hcat_examples.jsonl", split=split)
     frames.append(pd.DataFrame({"text": hcat["text"], "severity": hcat["hcat"].map(lambda d: max(d.values()) if d else 0)}))
     complaints = load_authored("complaints", split=split)
     complaints = complaints[~complaints.get("needs_human_reader", pd.Series(False, index=complaints.index)).fillna(False).astype(bool)]
-    extra = complaints.assign(**{f: 0.0 for f in flag_types})
+    extra = complaints.assign(**{f: 0.0 for f in flag_types}, calibrate=True)
     extra["severity"] = np.where(extra["label"] == 0, 0.0, np.nan)
-    frames.append(extra[["text", *flag_types, "severity"]])
+    frames.append(extra[["text", *flag_types, "severity", "calibrate"]])
     if corpora:
         corpus = pd.concat([load_corpus(c) for c in corpora], ignore_index=True)
         frames.append(corpus[["text"]].assign(**{f: 0.0 for f in flag_types}))
@@ -207,4 +212,5 @@ def training_frame(flag_types: tuple[str, ...], split: str = "train", corpora: t
     if "intensity" not in data:
         data["intensity"] = None
     data["intensity"] = data["intensity"].where(data["intensity"].notna(), None)
-    return data["text"].astype(str).tolist(), data[[*flag_types, "severity", "intensity"]].reset_index(drop=True)
+    data["calibrate"] = data["calibrate"].fillna(False).astype(bool) if "calibrate" in data else False
+    return data["text"].astype(str).tolist(), data[[*flag_types, "severity", "intensity", "calibrate"]].reset_index(drop=True)

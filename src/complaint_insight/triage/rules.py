@@ -356,16 +356,26 @@ def _compile_phrase(flag: str, index: int, phrase: str, nlp, where: str) -> Comp
                         others, chain, frozenset(), False, phrase, frozenset())
 
 
-def _source_digest(folder: Path) -> str:
-    """SHA-256 of the pattern files and of the tokenizer / lemma data the compiled form depends on."""
+def _built_with() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    digest = hashlib.sha256(COMPILED_FORMAT.encode())
+    found = {}
     for package in ("spacy", "spacy-lookups-data"):
         try:
-            digest.update(f"{package}=={version(package)}\n".encode())
+            found[package] = version(package)
         except PackageNotFoundError:
-            digest.update(f"{package} missing\n".encode())
+            found[package] = "missing"
+    return found
+
+
+def _source_digest(folder: Path) -> str:
+    """SHA-256 of the pattern files (and of the compiled format).
+
+    The spaCy and lookups versions are recorded beside it but do not invalidate the compiled form:
+    within spaCy 3 they change at most a rare word form or tokenizer exception, and recompiling at
+    load time would cost seconds on every start of a process with another patch version.
+    """
+    digest = hashlib.sha256(COMPILED_FORMAT.encode())
     for path in sorted(folder.glob("*.yaml")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -389,9 +399,11 @@ class PatternSet:
             self.flags: list[str] = list(cached["flags"])
             self.rules: list[CompiledRule] = [CompiledRule.from_json(r) for r in cached["rules"]]
             self.split_runs: dict[str, list[str]] = cached["split_runs"]
+            self.built_with: dict[str, str] = cached.get("built_with", {})
             self.from_cache = True
         else:
             self._compile()
+            self.built_with = _built_with()
             self.from_cache = False
 
     def _read_compiled(self) -> dict | None:
@@ -446,7 +458,7 @@ class PatternSet:
     def write_compiled(self) -> Path:
         """Store the compiled rules next to the YAML files, so later loads skip compiling."""
         path = self.folder / COMPILED_FILE
-        data = {"format": COMPILED_FORMAT, "source_sha256": self.digest, "flags": self.flags,
+        data = {"format": COMPILED_FORMAT, "source_sha256": self.digest, "built_with": _built_with(), "flags": self.flags,
                 "context": self.context.model_dump(), "split_runs": self.split_runs, "rules": [r.to_json() for r in self.rules]}
         path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
         return path
