@@ -12,7 +12,7 @@ from complaint_insight.triage.result import TriageResult
 def test_component_sets_extensions_on_a_blank_pipeline():
     nlp = spacy.blank("en")
     nlp.add_pipe("complaint_triage")
-    text = "Sorry to bother you, but mum hasn't had her tablets since Tuesday and nobody called us back."
+    text = "Sorry to bother you, but mum hasn't had her tablets since Tuesday, she collapsed this morning and nobody called us back."
     doc = nlp(text)
     result = Triager().assess(text)
     assert TriageResult.model_validate(doc._.triage) == result

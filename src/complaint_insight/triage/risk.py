@@ -1,8 +1,12 @@
 """Risk assessment of readable English texts: red flags (rules + learned), severity and intensity.
 
 Recall comes first: a red flag is raised when either the rule layer or the learned layer fires.
-The rules carry the negation and hypothetical handling and give exact spans; the learned layer's
-thresholds are set so that ordinary complaints are rarely flagged (see ``RiskModel``).
+The rules carry the negation and hypothetical handling and give exact spans; the learned layer is
+a second opinion whose thresholds are set so that ordinary complaints are rarely flagged (see
+``RiskModel``). It never removes a rule flag.
+
+Speed: the learned heads reuse the complaint classifier's word features when the caller passes them
+(``Triager`` does), and nothing here imports scikit-learn, pandas or (until a text needs it) spaCy.
 """
 from __future__ import annotations
 
@@ -13,26 +17,26 @@ from pathlib import Path
 
 import numpy as np
 
-from complaint_insight.datasets import INTENSITY_LEVELS
 from complaint_insight.triage.policy import Policy
 from complaint_insight.triage.result import RedFlag, Span
-from complaint_insight.triage.risk_model import RiskModel
+from complaint_insight.triage.risk_scorer import INTENSITY_LEVELS, CompiledRiskModel
 from complaint_insight.triage.rules import RedFlagRules
+from complaint_insight.triage.scorer import WordFeatures
 
 _LOCK = threading.Lock()
-_MODELS: dict[str, RiskModel] = {}
+_MODELS: dict[str, CompiledRiskModel] = {}
 _RULES: dict[str, RedFlagRules] = {}
 DEFAULT_RISK_MODEL = "risk-model"
 
 
-def load_risk_model(path: str | Path | None = None) -> RiskModel:
+def load_risk_model(path: str | Path | None = None) -> CompiledRiskModel:
     """Load (once per process) the shipped risk model or one saved with ``RiskModel.save``."""
     from complaint_insight.resources import model_path
 
     key = str(path or model_path(DEFAULT_RISK_MODEL))
     with _LOCK:
         if key not in _MODELS:
-            _MODELS[key] = RiskModel.load(key)
+            _MODELS[key] = CompiledRiskModel.load(key)
         return _MODELS[key]
 
 
@@ -63,20 +67,28 @@ def _span_of(text: str, phrase: str | None) -> Span | None:
 class RiskAssessor:
     """Red flags, model severity and intensity probabilities for a batch of readable texts."""
 
-    def __init__(self, policy: Policy, *, patterns: str | Path | None = None, model: RiskModel | str | Path | None = None):
+    def __init__(self, policy: Policy, *, patterns: str | Path | None = None, model=None):
         self.policy = policy
         self.rules = load_rules(patterns)
-        self.model = model if isinstance(model, RiskModel) else load_risk_model(model)
+        if model is None or isinstance(model, (str, Path)):
+            self.model = load_risk_model(model)
+        elif isinstance(model, CompiledRiskModel):
+            self.model = model
+        elif hasattr(model, "compiled"):  # a fitted RiskModel estimator
+            self.model = model.compiled()
+        else:
+            raise TypeError(f"risk model must be a RiskModel, a saved model folder or None, got {type(model).__name__}")
 
-    def assess(self, texts: list[str]) -> list[RiskFinding]:
+    def assess(self, texts: list[str], words: WordFeatures | None = None) -> list[RiskFinding]:
+        """Risk of each text; ``words``: the classifier's word features of these texts, if at hand."""
         if not texts:
             return []
         hits = self.rules.find(texts)
-        features = self.model.features(texts)
-        scores = self.model.flag_scores(features)
-        fired = scores >= self.model.flag_threshold_
-        severity = np.asarray(self.model.severity_proba(features)).argmax(axis=1)
-        intensity = self.model.intensity_proba(features)
+        features = words if self.model.accepts(words) else self.model.features(texts)
+        decision = self.model.decision(features)
+        fired = self.model.flag_scores(features, decision) >= self.model.flag_threshold_
+        severity = self.model.severity_proba(features, decision).argmax(axis=1)
+        intensity = self.model.intensity_proba(features, decision)
         findings = []
         for i, text in enumerate(texts):
             flags: dict[str, RedFlag] = {}

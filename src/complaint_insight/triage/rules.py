@@ -1,18 +1,32 @@
 """The explainable red-flag layer: spaCy Matcher patterns kept as data, with NegEx-style context.
 
 Patterns live in YAML files (``triage/patterns/<type>.yaml``; see the README there for the
-syntax). They are compiled into spaCy ``Matcher`` / ``PhraseMatcher`` rules over a blank English
-tokenizer whose tokens carry lower-cased lookup lemmas from spacy-lookups-data.
+syntax). They are compiled into spaCy ``Matcher`` rules over a blank English tokenizer. A lemma
+spec (``bruise``) is compiled into the lower-cased word forms whose spacy-lookups-data lemma it is
+(bruise, bruises, bruised, ...), so matching needs no lemmatiser, only the tokenizer.
 
-Speed: a text only reaches spaCy when one of the patterns' anchor words occurs in it. Each pattern
-has an anchor (its rarest required token), and the anchors' word forms are compiled into one
-regular expression; on feedback corpora that prefilter lets through only a few per cent of texts.
+Speed (the risk layer's budget is well under 0.1 ms per typical text):
+
+- Prefilter without spaCy: a text's set of words (maximal letter runs, lower-cased) is intersected
+  with each rule's *anchor* (its rarest required word spec); a rule is a candidate only if every
+  other required word spec and its ``requires`` list also have a word in the text. Most texts
+  stop here, after one ``translate`` + ``split`` and a few set look-ups.
+- Bounded windows: a candidate text is tokenised by spaCy only around the anchor words of its
+  candidate rules (the sentence, one sentence either side, at most ``WINDOW_CHARS`` each way), and
+  only the candidate rules' matchers run there. Matches never cross ``. ! ? ;`` and negation and
+  hypothetical cues are read within the sentence, so a window sees all a match needs.
+- Compiled once: the compiled rules are stored next to the YAML files (``compiled.json``, keyed by
+  the SHA-256 of the YAML and the spaCy / lookups versions), so loading the shipped patterns reads
+  one JSON file; spaCy itself is imported only when the first candidate text arrives.
 """
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
+import threading
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -110,6 +124,52 @@ def _validated(model: type[BaseModel], data: Any, path: Path) -> Any:
         raise ConfigError(f"{path}: {problems}") from None
 
 
+def import_spacy():
+    """Import spaCy, without PyTorch when nothing has loaded it yet.
+
+    thinc (spaCy's machine-learning library) imports PyTorch eagerly when it is installed: about 4 s
+    of a first red flag's 6-7 s on a busy 2-core machine, for a blank tokenizer and a Matcher that
+    never use it. Set ``COMPLAINT_INSIGHT_SPACY_WITH_TORCH=1`` for processes that will also run
+    spaCy pipelines needing PyTorch (e.g. transformers) after the risk layer has loaded spaCy.
+    """
+    import os
+    import sys
+
+    if "thinc" in sys.modules or "torch" in sys.modules or os.environ.get("COMPLAINT_INSIGHT_SPACY_WITH_TORCH"):
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes "import torch" fail inside thinc only
+    try:
+        import spacy
+    finally:
+        if "torch" in sys.modules and sys.modules["torch"] is None:
+            del sys.modules["torch"]  # PyTorch stays importable for everything else
+    return spacy
+
+
+SENTENCE_MARKS = (".", "!", "?", ";")  # a pattern wildcard never crosses these
+_WILDCARD_TOKEN = {"IS_STOP": False}
+
+
+def blank_english():
+    """A blank English pipeline whose private vocabulary marks sentence marks with ``IS_STOP``.
+
+    The Matcher checks a plain attribute in C but a ``NOT_IN`` list in Python, token by token, and
+    "any token except . ! ? ;" is the commonest spec in the patterns. Stop words play no part in
+    matching here, so in this pipeline's own vocabulary ``IS_STOP`` means "sentence mark" instead.
+    """
+    from spacy.attrs import IS_STOP
+
+    nlp = import_spacy().blank("en")
+    getters = dict(nlp.vocab.lex_attr_getters)  # a copy: other blank pipelines keep real stop words
+    getters[IS_STOP] = SENTENCE_MARKS.__contains__
+    nlp.vocab.lex_attr_getters = getters
+    for lexeme in nlp.vocab:
+        lexeme.is_stop = lexeme.orth_ in SENTENCE_MARKS
+    return nlp
+
+
 def default_patterns_dir() -> Path:
     return package_data("triage", "patterns")
 
@@ -129,7 +189,7 @@ def lemma_table() -> dict[str, str]:
 def _forms_by_lemma() -> dict[str, set[str]]:
     forms: dict[str, set[str]] = {}
     for form, lemma in lemma_table().items():
-        if form.islower():
+        if form == form.lower():  # tokens are compared lower-cased
             forms.setdefault(lemma, set()).add(form)
     return forms
 
@@ -155,16 +215,39 @@ def _commonness(forms: set[str]) -> float:
 
 
 # -- compiling the pattern syntax ----------------------------------------------------------------
+COMPILED_FILE = "compiled.json"
+COMPILED_FORMAT = "red-flag-patterns/3"
+# How far (characters) a window reaches from an anchor word when no sentence end comes first.
+WINDOW_CHARS = 300
+
+
 @dataclass(frozen=True)
 class CompiledRule:
     flag: str
     key: str
-    tokens: list[dict]
+    tokens: list[dict]  # a spaCy Matcher pattern over lower-cased word forms
     anchor: frozenset[str]  # word forms, one of which must occur for the rule to match
-    requires: frozenset[str]  # lemmas; empty = no requirement
+    specs: tuple[frozenset[str], ...]  # every other required word spec (forms)
+    # The required specs in pattern order, each with the most tokens the pattern allows between it
+    # and the previous one: a match needs them within that many whitespace-separated chunks.
+    chain: tuple[tuple[frozenset[str], int], ...]
+    requires: frozenset[str]  # word forms; one must occur anywhere in the text (empty = no requirement)
     conditional: bool
     source: str
     words: frozenset[str]  # every word the pattern names itself
+
+    def to_json(self) -> dict:
+        return {"flag": self.flag, "key": self.key, "tokens": self.tokens, "anchor": sorted(self.anchor),
+                "specs": [sorted(s) for s in self.specs],
+                "chain": [[sorted(f), gap] for f, gap in self.chain], "requires": sorted(self.requires),
+                "conditional": self.conditional, "source": self.source, "words": sorted(self.words)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CompiledRule":
+        return cls(data["flag"], data["key"], data["tokens"], frozenset(data["anchor"]),
+                   tuple(frozenset(s) for s in data["specs"]), tuple((frozenset(f), g) for f, g in data["chain"]),
+                   frozenset(data["requires"]),
+                   bool(data["conditional"]), data["source"], frozenset(data["words"]))
 
 
 def _surface_forms(lemmas: set[str], words: set[str]) -> set[str]:
@@ -175,22 +258,45 @@ def _surface_forms(lemmas: set[str], words: set[str]) -> set[str]:
     return forms
 
 
+def _split_runs(nlp) -> dict[str, list[str]]:
+    """Letter runs that spaCy's tokenizer exceptions cut into other words ("hes" -> "he", "cannot" ->
+    "can", "not", "can't" -> "ca"): the prefilter adds these pieces to a text's word set, so a rule
+    naming "he" or "not" still sees "hes" or "cannot"."""
+    pieces: dict[str, set[str]] = {}
+    for exception in nlp.tokenizer.rules:
+        runs = set(_LETTER_RUN.findall(exception.lower()))
+        hidden = {t.lower_ for t in nlp.make_doc(exception) if t.lower_.isalpha()} - runs
+        for run in runs:
+            if hidden:
+                pieces.setdefault(run, set()).update(hidden)
+    return {run: sorted(p) for run, p in sorted(pieces.items())}
+
+
+def _checkable(forms: set[str]) -> bool:
+    return all(f.isalpha() for f in forms)
+
+
 def _compile_rule(flag: str, index: int, rule: PatternRule, lists: dict[str, list[str]], where: str) -> CompiledRule:
     tokens: list[dict] = []
-    best: tuple[float, frozenset[str]] | None = None
+    specs: list[tuple[float, frozenset[str]]] = []
+    chain: list[tuple[frozenset[str], int]] = []
+    gap = 0  # tokens the pattern allows since the last checkable spec
     for spec in rule.match.split():
         wildcard = _WILDCARD.match(spec)
         if wildcard:
-            token: dict = {"ORTH": {"NOT_IN": [".", "!", "?", ";"]}}
+            token: dict = dict(_WILDCARD_TOKEN)
+            gap += 1
             if wildcard.group(1) is not None:
                 low, high = int(wildcard.group(1)), int(wildcard.group(2))
                 if low > high:
                     raise ConfigError(f"{where}: {spec!r}: the minimum is above the maximum")
                 token["OP"] = f"{{{low},{high}}}"
+                gap += high - 1
             tokens.append(token)
             continue
         if spec == "-?":  # "self-harm" is three tokens; "self -? harm" also matches "self harm"
             tokens.append({"ORTH": "-", "OP": "?"})
+            gap += 1
             continue
         optional = spec.endswith("?") and len(spec) > 1
         body = spec[:-1] if optional else spec
@@ -211,52 +317,114 @@ def _compile_rule(flag: str, index: int, rule: PatternRule, lists: dict[str, lis
                 words.add(alternative)
         if not words:
             raise ConfigError(f"{where}: empty token spec {spec!r} in {rule.match!r}")
-        if exact:
-            token = {"LOWER": {"IN": sorted(words)}}
-            forms = set(words)
-        else:
-            lemmas = {lemma(w) for w in words} | words
-            token = {"LEMMA": {"IN": sorted(lemmas)}}
-            forms = _surface_forms(lemmas, words)
+        # A lemma spec matches every lower-cased form with that lookup lemma, which is what
+        # LEMMA IN [...] over lookup-lemmatised tokens matched, without lemmatising each token.
+        forms = set(words) if exact else _surface_forms({lemma(w) for w in words} | words, words)
+        token = {"LOWER": {"IN": sorted(forms)}}
         if optional:
             token["OP"] = "?"
+            gap += 1
         else:
-            alpha_forms = frozenset(f for f in forms if f.isalpha())
-            if len(alpha_forms) == len(forms):  # only all-letter words can be found by the prefilter
-                cost = _commonness(set(alpha_forms))
-                if best is None or cost < best[0]:
-                    best = (cost, alpha_forms)
+            chain.append((frozenset(forms), gap))
+            gap = 0
+            if _checkable(forms):  # only letter-run words can anchor (the index is by word)
+                specs.append((_commonness(forms), frozenset(forms)))
         tokens.append(token)
-    if best is None:
-        raise ConfigError(f"{where}: {rule.match!r} needs at least one required word token")
+    if not specs:
+        raise ConfigError(f"{where}: {rule.match!r} needs at least one required plain-word token (letters only)")
+    specs.sort(key=lambda s: s[0])
+    others = tuple(forms for forms, _ in chain if forms != specs[0][1])
     requires: set[str] = set()
     for name in rule.requires:
         if name not in lists:
             raise ConfigError(f"{where}: requires unknown list {name!r}; known: {', '.join(sorted(lists))}")
-        requires |= {lemma(w) for w in lists[name]} | {w.lower() for w in lists[name]}
+        words = {w.lower() for w in lists[name]}
+        requires |= _surface_forms({lemma(w) for w in words} | words, words)
     named = frozenset(w for w in re.split(r"[\s|=?]+", rule.match.lower()) if w and not w.startswith(("_", "@")))
-    return CompiledRule(flag, f"{flag}#{index}", tokens, best[1], frozenset(requires), rule.conditional, rule.match, named)
+    return CompiledRule(flag, f"{flag}#{index}", tokens, specs[0][1], others, tuple(chain),
+                        frozenset(requires), rule.conditional, rule.match, named)
 
 
-@dataclass(frozen=True)
-class CompiledPhrase:
-    flag: str
-    key: str
-    text: str
-    anchor: frozenset[str]
+def _compile_phrase(flag: str, index: int, phrase: str, nlp, where: str) -> CompiledRule:
+    lowers = [t.lower_ for t in nlp.make_doc(phrase)]
+    chain = tuple((frozenset({word}), 0) for word in lowers)
+    specs = sorted(((_commonness(set(f)), f) for f, _ in chain if _checkable(f)), key=lambda s: s[0])
+    if not specs:
+        raise ConfigError(f"{where}: phrase {phrase!r} needs at least one plain word (letters only)")
+    others = tuple(forms for forms, _ in chain if forms != specs[0][1])
+    return CompiledRule(flag, f"{flag}#p{index}", [{"LOWER": w} for w in lowers], specs[0][1],
+                        others, chain, frozenset(), False, phrase, frozenset())
+
+
+def _built_with() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for package in ("spacy", "spacy-lookups-data"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "missing"
+    return found
+
+
+def _source_digest(folder: Path) -> str:
+    """SHA-256 of the pattern files (and of the compiled format).
+
+    The spaCy and lookups versions are recorded beside it but do not invalidate the compiled form:
+    within spaCy 3 they change at most a rare word form or tokenizer exception, and recompiling at
+    load time would cost seconds on every start of a process with another patch version.
+    """
+    digest = hashlib.sha256(COMPILED_FORMAT.encode())
+    for path in sorted(folder.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 class PatternSet:
-    """All red-flag patterns and context cues from one folder, validated and compiled."""
+    """All red-flag patterns and context cues from one folder, validated and compiled.
+
+    When the folder holds a ``compiled.json`` written by :meth:`write_compiled` for exactly these
+    YAML files (and the installed spaCy / lookups versions), it is read instead of compiling again.
+    """
 
     def __init__(self, folder: str | Path | None = None):
         self.folder = Path(folder) if folder is not None else default_patterns_dir()
         if not self.folder.is_dir():
             raise ConfigError(f"pattern folder not found: {self.folder}")
+        self.digest = _source_digest(self.folder)
+        cached = self._read_compiled()
+        if cached is not None:
+            self.context = ContextCues.model_validate(cached["context"])
+            self.flags: list[str] = list(cached["flags"])
+            self.rules: list[CompiledRule] = [CompiledRule.from_json(r) for r in cached["rules"]]
+            self.split_runs: dict[str, list[str]] = cached["split_runs"]
+            self.built_with: dict[str, str] = cached.get("built_with", {})
+            self.from_cache = True
+        else:
+            self._compile()
+            self.built_with = _built_with()
+            self.from_cache = False
+
+    def _read_compiled(self) -> dict | None:
+        path = self.folder / COMPILED_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != COMPILED_FORMAT or data.get("source_sha256") != self.digest:
+            return None  # stale or foreign: compile from the YAML instead
+        return data
+
+    def _compile(self) -> None:
+        from spacy.matcher import Matcher
+
+        nlp = blank_english()
+        self.split_runs = _split_runs(nlp)
         context_path = self.folder / "context.yaml"
         if not context_path.is_file():
             raise ConfigError(f"{self.folder} has no context.yaml (negation and hypothetical cues)")
-        self.context: ContextCues = _validated(ContextCues, _read_yaml(context_path), context_path)
+        self.context = _validated(ContextCues, _read_yaml(context_path), context_path)
         shared: dict[str, list[str]] = {}
         lists_path = self.folder / "lists.yaml"
         if lists_path.is_file():
@@ -264,9 +432,8 @@ class PatternSet:
             if not isinstance(data, dict) or not isinstance(data.get("lists", {}), dict):
                 raise ConfigError(f"{lists_path}: expected a mapping 'lists: {{name: [words]}}'")
             shared = {str(k): [str(w) for w in v] for k, v in data.get("lists", {}).items()}
-        self.rules: list[CompiledRule] = []
-        self.phrases: list[CompiledPhrase] = []
-        self.flags: list[str] = []
+        self.rules = []
+        self.flags = []
         for path in sorted(self.folder.glob("*.yaml")):
             if path.name in ("context.yaml", "lists.yaml"):
                 continue
@@ -278,21 +445,28 @@ class PatternSet:
             for i, rule in enumerate(spec.patterns):
                 self.rules.append(_compile_rule(spec.flag, i, rule, lists, f"{path.name} pattern {i + 1}"))
             for i, phrase in enumerate(spec.phrases):
-                words = phrase.lower().split()
-                anchors = [w for w in words if w.isalpha()]
-                if not anchors:
-                    raise ConfigError(f"{path.name}: phrase {phrase!r} needs at least one word")
-                anchor = min(anchors, key=lambda w: _commonness({w}))
-                self.phrases.append(CompiledPhrase(spec.flag, f"{spec.flag}#p{i}", phrase, frozenset({anchor})))
+                self.rules.append(_compile_phrase(spec.flag, i, phrase, nlp, f"{path.name} phrase {i + 1}"))
         if not self.flags:
             raise ConfigError(f"{self.folder} holds no red-flag pattern files (<type>.yaml)")
+        matcher = Matcher(nlp.vocab)
+        for rule in self.rules:
+            try:
+                matcher.add(rule.key, [rule.tokens])
+            except Exception as exc:  # spaCy validates the pattern itself
+                raise ConfigError(f"pattern {rule.source!r} for {rule.flag} is not a valid spaCy pattern: {exc}") from None
+
+    def write_compiled(self) -> Path:
+        """Store the compiled rules next to the YAML files, so later loads skip compiling."""
+        path = self.folder / COMPILED_FILE
+        data = {"format": COMPILED_FORMAT, "source_sha256": self.digest, "built_with": _built_with(), "flags": self.flags,
+                "context": self.context.model_dump(), "split_runs": self.split_runs, "rules": [r.to_json() for r in self.rules]}
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+        return path
 
     def anchors(self) -> set[str]:
         words: set[str] = set()
         for rule in self.rules:
             words |= rule.anchor
-        for phrase in self.phrases:
-            words |= phrase.anchor
         return words
 
 
@@ -308,15 +482,123 @@ class RuleHit:
     rule: str
 
 
-def _cue_tuples(cues: list[str]) -> list[tuple[str, ...]]:
-    return sorted({tuple(c.lower().replace("n't", " n't").split()) for c in cues}, key=len, reverse=True)
+def _cue_tuples(cues: list[str]) -> dict[str, list[tuple[str, ...]]]:
+    """Cues as token tuples, grouped by first token (longest first), so a position checks only its own."""
+    grouped: dict[str, list[tuple[str, ...]]] = {}
+    for cue in sorted({tuple(c.lower().replace("n't", " n't").split()) for c in cues}, key=len, reverse=True):
+        if cue:
+            grouped.setdefault(cue[0], []).append(cue)
+    return grouped
 
 
-def _starts_at(lowers: list[str], j: int, cues: list[tuple[str, ...]]) -> tuple[str, ...] | None:
-    for cue in cues:
-        if tuple(lowers[j : j + len(cue)]) == cue:
+def _starts_at(lowers: list[str], j: int, cues: dict[str, list[tuple[str, ...]]]) -> tuple[str, ...] | None:
+    for cue in cues.get(lowers[j], ()):
+        if len(cue) == 1 or tuple(lowers[j : j + len(cue)]) == cue:
             return cue
     return None
+
+
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+# Lower-case ASCII letters stay, every other byte becomes a space: bytes.translate + split finds
+# the letter runs of an ASCII text several times faster than a regular expression.
+_ASCII_RUNS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+# A sentence end as spaCy tokenises it: punctuation before a space (not "3.5" or an e-mail address).
+_SPACES = re.compile(r"\s+")
+_BOUNDARY = re.compile(r"[.!?]+(?=\s|$)|\n+")
+
+
+def letter_runs(low: str) -> set[str]:
+    """The maximal letter runs of a lower-cased text."""
+    if low.isascii():
+        return set(low.encode("ascii").translate(_ASCII_RUNS).decode("ascii").split())
+    return set(_LETTER_RUN.findall(low))
+
+
+@lru_cache(maxsize=4096)
+def _word_finder(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, words)) + r")(?![^\W\d_])")
+
+
+def _window(low: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence holding ``low[start:end]`` and one sentence either side, at most WINDOW_CHARS each way."""
+    lo = max(0, start - WINDOW_CHARS)
+    before = [m.end() for m in _BOUNDARY.finditer(low, lo, start)]
+    if len(before) >= 2:
+        first = before[-2]
+    elif lo == 0:
+        first = 0
+    else:
+        space = low.find(" ", lo, start)  # do not start inside a word
+        first = space + 1 if space >= 0 else lo
+    hi = min(len(low), end + WINDOW_CHARS)
+    after = [m.end() for m in _BOUNDARY.finditer(low, end, hi)]
+    if len(after) >= 2:
+        last = after[1]
+    elif hi == len(low):
+        last = hi
+    else:
+        space = low.rfind(" ", end, hi)
+        last = space if space > end else hi
+    return first, last
+
+
+class _ChunkIndex:
+    """Where words occur in one text, counted in whitespace-separated chunks (found on demand)."""
+
+    __slots__ = ("low", "words", "split_from", "spaces", "cache", "single")
+
+    def __init__(self, low: str, words: set[str], split_from: dict[str, set[str]], others: list[str]):
+        self.low = low
+        self.words = words
+        self.split_from = split_from
+        self.spaces: list[int] | None = None
+        self.cache: dict[str, list[int]] = {}
+        # With single spaces only, the chunk of a position is the count of spaces before it (fast, in C).
+        self.single = not ("  " in low or "\n" in low or "\t" in low or "\r" in low)
+
+    def chunks(self, form: str) -> list[int]:
+        found = self.cache.get(form)
+        if found is None:
+            low = self.low
+            starts = []
+            if form.isalpha():  # the word itself, or a run spaCy would cut it out of ("hes" for "he")
+                for run in (form, *(run for run in self.split_from.get(form, ()) if run in self.words)):
+                    at, end = low.find(run), len(run)
+                    while at >= 0:  # str.find + a boundary check is much faster than a regex here
+                        if (at == 0 or not low[at - 1].isalpha()) and not low[at + end : at + end + 1].isalpha():
+                            starts.append(at)
+                        at = low.find(run, at + end)
+            else:
+                at = low.find(form)
+                while at >= 0:
+                    starts.append(at)
+                    at = low.find(form, at + 1)
+            if self.single:
+                found = sorted({low.count(" ", 0, at) for at in starts})
+            else:
+                if self.spaces is None:
+                    self.spaces = [m.start() for m in _SPACES.finditer(low)]
+                spaces = self.spaces
+                found = sorted({bisect_right(spaces, at) for at in starts})
+            self.cache[form] = found
+        return found
+
+
+def _chain_fits(chain: tuple[tuple[frozenset[str], int], ...], index: _ChunkIndex, words: set[str]) -> bool:
+    """Can the specs occur in order, each within ``gap + 1`` chunks of the previous one?
+
+    A gap of g tokens spans at most g + 1 runs of whitespace (spaCy never joins across whitespace),
+    so this is necessary for a match: a text failing it cannot match and never reaches spaCy.
+    """
+    reach: list[int] | None = None
+    for forms, gap in chain:
+        found = sorted({p for f in forms & words for p in index.chunks(f)})
+        if reach is not None:
+            found = [q for q in found if any(0 <= q - p <= gap + 1 for p in reach)]
+        if not found:
+            return False
+        reach = found
+    return True
 
 
 class RedFlagRules:
@@ -329,29 +611,29 @@ class RedFlagRules:
     """
 
     def __init__(self, patterns: str | Path | None = None):
-        import spacy
-        from spacy.matcher import Matcher, PhraseMatcher
-
+        self._source = patterns
         self.pattern_set = PatternSet(patterns)
         self.flags = list(self.pattern_set.flags)
-        self._nlp = spacy.blank("en")
-        self._lemmas = lemma_table()
-        self._matcher = Matcher(self._nlp.vocab)
-        self._rules: dict[str, CompiledRule] = {}
-        for rule in self.pattern_set.rules:
-            try:
-                self._matcher.add(rule.key, [rule.tokens])
-            except Exception as exc:  # spaCy validates the pattern itself
-                raise ConfigError(f"pattern {rule.source!r} for {rule.flag} is not a valid spaCy pattern: {exc}") from None
-            self._rules[rule.key] = rule
-        self._phrase_matcher = PhraseMatcher(self._nlp.vocab, attr="LOWER")
-        self._phrases: dict[str, CompiledPhrase] = {}
-        for phrase in self.pattern_set.phrases:
-            self._phrase_matcher.add(phrase.key, [self._nlp.make_doc(phrase.text)])
-            self._phrases[phrase.key] = phrase
-        anchors = sorted(self.pattern_set.anchors(), key=len, reverse=True)
-        # One alternation, longest words first; \b on both sides so 'harm' does not fire inside 'pharmacy'.
-        self.prefilter = re.compile(r"\b(?:" + "|".join(map(re.escape, anchors)) + r")\b")
+        self._rules = self.pattern_set.rules
+        self._by_anchor: dict[str, list[int]] = {}
+        for i, rule in enumerate(self._rules):
+            for word in rule.anchor:
+                self._by_anchor.setdefault(word, []).append(i)
+        self._anchor_words = frozenset(self._by_anchor)
+        self._split = {run: frozenset(p) for run, p in self.pattern_set.split_runs.items()}
+        self._split_keys = frozenset(self._split)
+        # Required forms that are not letter runs ("n't", "£") are looked for as substrings: a
+        # token's text is always a substring of its whitespace-separated chunk.
+        self._other_forms = tuple(sorted({f for r in self._rules for forms, _ in r.chain for f in forms if not f.isalpha()}))
+        self._needs_others = [any(not f.isalpha() for forms, _ in r.chain for f in forms) for r in self._rules]
+        self._split_from: dict[str, set[str]] = {}  # piece -> the runs it hides in (for finding it)
+        for run, pieces in self._split.items():
+            for piece in pieces:
+                self._split_from.setdefault(piece, set()).add(run)
+        # ``requires`` words that are letter runs are checked in the text's word set; others
+        # ("n't", "a&e") are looked for as substrings of the lower-cased text.
+        self._requires_words = [frozenset(w for w in r.requires if w.isalpha()) for r in self._rules]
+        self._requires_other = [tuple(sorted(w for w in r.requires if not w.isalpha())) for r in self._rules]
         ctx = self.pattern_set.context
         self._neg_before = _cue_tuples(ctx.negation.before)
         self._neg_after = _cue_tuples(ctx.negation.after)
@@ -362,41 +644,46 @@ class RedFlagRules:
         self._hyp_generic = _cue_tuples(ctx.hypothetical.generic)
         self._hyp_conditional = _cue_tuples(ctx.hypothetical.conditional)
         self._realis = _cue_tuples(ctx.hypothetical.realis)
+        self._nlp = None
+        self._matchers: dict[int, Any] = {}
+        self._lock = threading.Lock()
+        self.spacy_calls = 0  # windows tokenised so far (lets tests see that plain texts never reach spaCy)
+
+    def __getstate__(self):
+        # Sent to worker processes as the folder: each worker loads (and caches) the rules once; the
+        # lock and spaCy objects are never pickled.
+        return {"_source": None if self._source is None else str(self._source)}
+
+    def __setstate__(self, state):
+        from complaint_insight.triage.risk import load_rules
+
+        self.__dict__.update(load_rules(state["_source"]).__dict__)
 
     # -- public ----------------------------------------------------------------------------------
+    def candidate_rules(self, text: str) -> list[int]:
+        """Rules whose every checkable word occurs in ``text`` (only these can match); no spaCy."""
+        low = text.lower()
+        return self._candidates(low, self._words(low))
+
     def candidates(self, texts: list[str]) -> list[int]:
-        """Indices of texts containing at least one anchor word (only these can match)."""
-        search = self.prefilter.search
-        return [i for i, text in enumerate(texts) if search(text.lower())]
+        """Indices of texts with at least one candidate rule (only these reach spaCy)."""
+        return [i for i, text in enumerate(texts) if self.candidate_rules(text)]
 
     def find(self, texts: list[str]) -> list[list[RuleHit]]:
-        """Red-flag hits per text, in text order; texts without anchors cost one regex search."""
-        hits: list[list[RuleHit]] = [[] for _ in texts]
-        for i in self.candidates(texts):
-            hits[i] = self.find_one(texts[i])
-        return hits
+        """Red-flag hits per text, in text order; a text without a candidate rule never reaches spaCy."""
+        return [self.find_one(text) for text in texts]
 
     def find_one(self, text: str) -> list[RuleHit]:
-        doc = self._nlp.make_doc(text)
-        table = self._lemmas
-        for token in doc:
-            low = token.lower_
-            token.lemma_ = table.get(low, low)
-        lowers = [t.lower_ for t in doc]
-        lemmas = {t.lemma_ for t in doc} | set(lowers)
+        low = text.lower()
+        words = self._words(low)
+        if self._anchor_words.isdisjoint(words):
+            return []
+        candidates = self._candidates(low, words)
+        if not candidates:
+            return []
         found: list[tuple[str, int, int, str]] = []
-        for match_id, start, end in self._matcher(doc):
-            rule = self._rules[self._nlp.vocab.strings[match_id]]
-            if rule.requires and not (rule.requires & lemmas):
-                continue
-            if self._negated(lowers, start, end, rule.words) or self._hypothetical(lowers, start, end, rule.conditional):
-                continue
-            found.append((rule.flag, start, end, rule.source))
-        for match_id, start, end in self._phrase_matcher(doc):
-            phrase = self._phrases[self._nlp.vocab.strings[match_id]]
-            if self._negated(lowers, start, end) or self._hypothetical(lowers, start, end, False):
-                continue
-            found.append((phrase.flag, start, end, phrase.text))
+        for start, end in self._windows(text, low, words, candidates):
+            found.extend(self._match_window(text, start, end, candidates))
         # Keep the longest hit per flag and position; overlapping hits of one flag add nothing.
         found.sort(key=lambda h: (h[0], h[1], -(h[2] - h[1])))
         out: list[RuleHit] = []
@@ -405,9 +692,100 @@ class RedFlagRules:
             if start < last.get(flag, -1):
                 continue
             last[flag] = end
-            span = doc[start:end]
-            out.append(RuleHit(flag, span.start_char, span.end_char, span.text, source))
+            out.append(RuleHit(flag, start, end, text[start:end], source))
         return out
+
+    # -- prefilter and windows -------------------------------------------------------------------
+    def _words(self, low: str) -> set[str]:
+        """The text's letter runs plus the words spaCy would cut out of them (see ``_split_runs``)."""
+        words = letter_runs(low)
+        for run in self._split_keys.intersection(words):
+            words |= self._split[run]
+        return words
+
+    def _candidates(self, low: str, words: set[str]) -> list[int]:
+        present = self._anchor_words.intersection(words)
+        if not present:
+            return []
+        others: list[str] | None = None
+        out: set[int] = set()
+        seen: set[int] = set()
+        rules = self._rules
+        index: _ChunkIndex | None = None
+        for word in present:
+            for i in self._by_anchor[word]:
+                if i in seen:
+                    continue
+                seen.add(i)
+                rule = rules[i]
+                if others is None and self._needs_others[i]:
+                    others = [f for f in self._other_forms if f in low]  # once per text, only if needed
+                    if others:
+                        words = words.union(others)
+                if any(words.isdisjoint(spec) for spec in rule.specs):
+                    continue
+                if rule.requires and words.isdisjoint(self._requires_words[i]):
+                    if not any(w in low for w in self._requires_other[i]):
+                        continue
+                if len(rule.chain) > 1:
+                    if index is None:
+                        index = _ChunkIndex(low, words, self._split_from, others or [])
+                    if not _chain_fits(rule.chain, index, words):
+                        continue
+                out.add(i)
+        return sorted(out)
+
+    def _windows(self, text: str, low: str, words: set[str], candidates: list[int]) -> list[tuple[int, int]]:
+        if len(low) != len(text):  # a few characters change length when lower-cased: read it all
+            return [(0, len(text))]
+        anchors = set()
+        for i in candidates:
+            anchors |= self._rules[i].anchor & words
+        for piece in list(anchors):
+            anchors |= self._split_from.get(piece, set()) & words
+        spans = sorted(_window(low, m.start(), m.end()) for m in _word_finder(tuple(sorted(anchors))).finditer(low))
+        merged: list[list[int]] = []
+        for start, end in spans:
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        return [(a, b) for a, b in merged]
+
+    # -- spaCy -----------------------------------------------------------------------------------
+    def _matcher(self, i: int):
+        matcher = self._matchers.get(i)
+        if matcher is None:
+            with self._lock:
+                if self._nlp is None:  # spaCy loads on the first candidate text only
+                    self._nlp = blank_english()
+                from spacy.matcher import Matcher
+
+                matcher = Matcher(self._nlp.vocab)
+                rule = self._rules[i]
+                try:
+                    matcher.add(rule.key, [rule.tokens])
+                except Exception as exc:
+                    raise ConfigError(f"pattern {rule.source!r} for {rule.flag} is not a valid spaCy pattern: {exc}") from None
+                self._matchers[i] = matcher
+        return matcher
+
+    def _match_window(self, text: str, offset: int, stop: int, candidates: list[int]) -> list[tuple[str, int, int, str]]:
+        matchers = [(i, self._matcher(i)) for i in candidates]
+        doc = self._nlp.make_doc(text[offset:stop])
+        self.spacy_calls += 1
+        lowers: list[str] | None = None
+        found = []
+        for i, matcher in matchers:
+            rule = self._rules[i]
+            for _, start, end in matcher(doc):
+                if lowers is None:
+                    lowers = [t.lower_ for t in doc]
+                if self._negated(lowers, start, end, rule.words) or self._hypothetical(lowers, start, end, rule.conditional):
+                    continue
+                span = doc[start:end]
+                found.append((rule.flag, offset + span.start_char, offset + span.end_char, rule.source))
+        return found
 
     # -- context ---------------------------------------------------------------------------------
     def _negated(self, lowers: list[str], start: int, end: int, rule_words: frozenset[str] = frozenset()) -> bool:
@@ -452,3 +830,19 @@ class RedFlagRules:
             if not conditional and _starts_at(lowers, k, self._hyp_conditional):
                 return True
         return False
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m complaint_insight.triage.rules [FOLDER]``: compile a pattern folder into compiled.json."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(args[0]) if args else default_patterns_dir()
+    stale = folder / COMPILED_FILE
+    if stale.is_file():
+        stale.unlink()  # never trust the old file while recompiling
+    print(PatternSet(folder).write_compiled())
+
+
+if __name__ == "__main__":
+    main()

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 import re
+import hashlib
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -24,6 +26,34 @@ from complaint_insight.triage.lexicon import FEATURE_NAMES, sentiment_matrix
 _LOG_TF = [0.0] + [1.0 + math.log(k) for k in range(1, 256)]
 
 
+class WordFeatures(NamedTuple):
+    """L2-normalised TF-IDF rows of the classifier's word block, as CSR arrays (no SciPy needed).
+
+    Other heads (the risk model) score these with plain NumPy, so a batch is tokenised once.
+    """
+
+    indptr: np.ndarray  # (n + 1,) int64
+    indices: np.ndarray  # (nnz,) int32, column = term index in the block's vocabulary
+    values: np.ndarray  # (nnz,) float64
+    width: int  # vocabulary size
+    vocabulary_sha256: str
+
+    def dot(self, weights: np.ndarray) -> np.ndarray:
+        """``X @ weights`` for a dense ``(width, k)`` weight matrix (float32 products, float64 result)."""
+        rows = len(self.indptr) - 1
+        if len(self.indices) == 0:
+            return np.zeros((rows, weights.shape[1]))
+        contributions = weights[self.indices] * self.values.astype(weights.dtype)[:, None]
+        starts = self.indptr[:-1]
+        out = np.add.reduceat(contributions, np.minimum(starts, len(contributions) - 1), axis=0).astype(np.float64)
+        out[self.indptr[1:] == starts] = 0.0  # reduceat returns one element for an empty row
+        return out
+
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self.indptr[i], self.indptr[i + 1]
+        return self.indices[a:b], self.values[a:b]
+
+
 class _WordBlock:
     def __init__(self, block: dict, idf: np.ndarray, coef: np.ndarray):
         self.pattern = re.compile(block["token_pattern"])
@@ -31,9 +61,11 @@ class _WordBlock:
         self.min_n, self.max_n = block["ngram_range"]
         self.sublinear = block["sublinear_tf"]
         vocab = block["vocabulary"]
-        # term -> (idf, coefficient): one lookup per n-gram at scoring time
-        self.terms = {t: (float(i), float(c)) for t, i, c in zip(vocab, idf.tolist(), coef.tolist())}
+        # term -> (idf, coefficient, column): one lookup per n-gram at scoring time
+        self.terms = {t: (float(i), float(c), k) for k, (t, i, c) in enumerate(zip(vocab, idf.tolist(), coef.tolist()))}
         self.width = len(vocab)
+        self.vocabulary = vocab
+        self.vocabulary_sha256 = vocabulary_digest(vocab, idf)
 
     def ngrams(self, text: str) -> list[str]:
         """The same n-grams, in the same order, as scikit-learn's word analyzer."""
@@ -53,6 +85,39 @@ class _WordBlock:
             return float(count)
         return _LOG_TF[count] if count < len(_LOG_TF) else 1.0 + math.log(count)
 
+    def score_with_features(self, cleaned: list[str]) -> tuple[np.ndarray, WordFeatures]:
+        """Scores and the normalised TF-IDF rows, in one pass over each text's n-grams."""
+        get = self.terms.get
+        tf = self.tf
+        scores = np.zeros(len(cleaned))
+        norms = np.ones(len(cleaned))
+        indptr = [0]
+        indices: list[int] = []
+        values: list[float] = []
+        add_index, add_value = indices.append, values.append
+        for row, text in enumerate(cleaned):
+            dot = norm = 0.0
+            for term, count in Counter(self.ngrams(text)).items():
+                entry = get(term)
+                if entry is not None:
+                    value = tf(count) * entry[0]
+                    dot += value * entry[1]
+                    norm += value * value
+                    add_index(entry[2])
+                    add_value(value)
+            if norm > 0:
+                norms[row] = math.sqrt(norm)
+                scores[row] = dot / norms[row]
+            indptr.append(len(indices))
+        indptr_arr = np.asarray(indptr, dtype=np.int64)
+        values_arr = np.asarray(values, dtype=np.float64) / np.repeat(norms, np.diff(indptr_arr))
+        features = WordFeatures(indptr_arr, np.asarray(indices, dtype=np.int32), values_arr, self.width,
+                                self.vocabulary_sha256)
+        return scores, features
+
+    def features(self, cleaned: list[str]) -> WordFeatures:
+        return self.score_with_features(cleaned)[1]
+
     def score(self, text: str) -> float:
         # The hot loop of batch triage: locals bound once, counting done by Counter in C.
         get = self.terms.get
@@ -65,6 +130,13 @@ class _WordBlock:
                 dot += value * entry[1]
                 norm += value * value
         return dot / math.sqrt(norm) if norm > 0 else 0.0
+
+
+def vocabulary_digest(vocabulary: list[str], idf: np.ndarray) -> str:
+    """SHA-256 of a word block's terms and IDF weights: heads trained on it check they still match."""
+    digest = hashlib.sha256("\n".join(vocabulary).encode("utf-8"))
+    digest.update(np.asarray(idf, dtype="<f8").tobytes())
+    return digest.hexdigest()
 
 
 class CompiledComplaintScorer:
@@ -127,10 +199,15 @@ class CompiledComplaintScorer:
         cleaned = [clean_for_model(t) for t in texts]
         return self.decision_function_clean(cleaned)
 
-    def decision_function_clean(self, cleaned: list[str]) -> np.ndarray:
+    def decision_function_clean(self, cleaned: list[str], *, words_out: list | None = None) -> np.ndarray:
         scores = np.full(len(cleaned), self.intercept, dtype=np.float64)
         if self._words is not None:
-            scores += np.fromiter((self._words.score(t) for t in cleaned), dtype=np.float64, count=len(cleaned))
+            if words_out is not None:  # the caller also wants the word features (risk heads)
+                word_scores, features = self._words.score_with_features(cleaned)
+                scores += word_scores
+                words_out.append(features)
+            else:
+                scores += np.fromiter((self._words.score(t) for t in cleaned), dtype=np.float64, count=len(cleaned))
         if self._lexicon is not None:
             scale, weights = self._lexicon
             scores += (sentiment_matrix(cleaned).astype(np.float64) * scale) @ weights
@@ -155,6 +232,17 @@ class CompiledComplaintScorer:
         p = np.clip(self.calibrate(self.decision_function(texts)), 0.0, 1.0)
         return np.column_stack([1.0 - p, p])
 
+    def predict_proba_with_words(self, texts) -> tuple[np.ndarray, WordFeatures | None]:
+        """``predict_proba`` plus the word-block features it computed on the way (None without a word block)."""
+        out: list = []
+        scores = self.decision_function_clean([clean_for_model(t) for t in texts], words_out=out)
+        p = np.clip(self.calibrate(scores), 0.0, 1.0)
+        return np.column_stack([1.0 - p, p]), (out[0] if out else None)
+
+    @property
+    def word_block(self) -> "_WordBlock | None":
+        return self._words
+
     def predict(self, texts) -> np.ndarray:
         return (self.predict_proba(texts)[:, 1] >= self.threshold).astype(int)
 
@@ -162,7 +250,7 @@ class CompiledComplaintScorer:
         """Signed coefficient of every word n-gram (positive pushes towards 'complaint')."""
         if self._words is None:
             return {}
-        return {term: coef for term, (_, coef) in self._words.terms.items()}
+        return {term: entry[1] for term, entry in self._words.terms.items()}
 
     def ngram_contributions(self, text: str) -> dict[str, float]:
         """Contribution of each n-gram present in ``text`` to its score (TF-IDF value × weight)."""

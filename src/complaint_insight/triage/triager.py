@@ -66,7 +66,7 @@ class Triager:
         only needs the parts it changes.
     patterns : path or None
         Folder of red-flag pattern files (default: the shipped ``triage/patterns``).
-    risk_model : RiskModel, path or None
+    risk_model : RiskModel, CompiledRiskModel, path or None
         Learned red flags, severity and intensity (default: ``models/risk-model``).
     n_jobs : int or None
         Worker processes for large batches (joblib; ``-1`` = all cores). Batches smaller than
@@ -145,10 +145,15 @@ class Triager:
         findings: dict[int, RiskFinding] = {}
         if scorable:
             batch = [strings[i] for i in scorable]
-            probabilities[scorable] = self.classifier.predict_proba(batch)[:, 1]
+            words = None
+            if hasattr(self.classifier, "predict_proba_with_words"):  # the risk heads reuse its word features
+                proba, words = self.classifier.predict_proba_with_words(batch)
+            else:
+                proba = self.classifier.predict_proba(batch)
+            probabilities[scorable] = proba[:, 1]
             # The risk layer reads what the classifier reads: the first MAX_MODEL_CHARS characters
             # (spaCy refuses texts over 1M characters, and a flag deep in a huge paste is flagged "truncated").
-            findings = dict(zip(scorable, self.risk.assess([s[:MAX_MODEL_CHARS] for s in batch])))
+            findings = dict(zip(scorable, self.risk.assess([s[:MAX_MODEL_CHARS] for s in batch], words)))
         weights = positive_weights(self.classifier)
         severity_labels = self.policy.severity_labels
         results = []
