@@ -239,9 +239,7 @@ class TrainedCategorySource:
     process, shared with the service), so a suggester used only with themes or categories never
     loads them.
 
-    On held-out data this raised the share of top-3 lists with an action on a labelled category
-    from 80% to 86% (NHS FFT test split) and from 71% to 73% (authored test split) over the
-    similarity stand-in alone (docs/benchmarks/actions.md).
+    Held-out figures against the similarity stand-in alone: docs/benchmarks/actions.md.
     """
 
     def __init__(self, taxonomies: Sequence[str] = ("hcat", "qdc", "uk_public_services"), *, embedder: Any = "static"):
@@ -250,16 +248,25 @@ class TrainedCategorySource:
         self.trained = tuple(t for t in self.taxonomies if has_trained_categoriser(t))
         rest = [t for t in self.taxonomies if t not in self.trained]
         self._similarity = SimilarityCategorySource(rest, embedder=embedder) if rest else None
-        self._source: CategorySource | None = None
+        self._categorisers: list[Any] | None = None
 
     def origin(self, taxonomy_id: str) -> str:
         return "categoriser" if taxonomy_id in self.trained else "similarity"
 
     def __call__(self, text: str) -> CategoryScores:
-        if self._source is None:
+        if self._categorisers is None:
             from complaint_insight.taxonomy import shared_categoriser
 
-            self._source = categoriser_source([shared_categoriser(t) for t in self.trained], relative_to_threshold=True)
+            self._categorisers = [shared_categoriser(t) for t in self.trained]
         out = self._similarity(text) if self._similarity is not None else {}
-        out.update(self._source(text))
+        for categoriser in self._categorisers:
+            # predict_proba, not categorise: the suggester has already cleaned and checked the
+            # text, and building the result objects costs a few milliseconds a text.
+            probabilities = categoriser.predict_proba([text])[0]
+            thresholds = categoriser.thresholds
+            scores = {
+                str(cid): threshold_score(float(p), thresholds[cid])
+                for cid, p in zip(categoriser.classes_, probabilities)
+            }
+            out[categoriser.taxonomy_.id] = {cid: v for cid, v in scores.items() if v > 0}
         return out
