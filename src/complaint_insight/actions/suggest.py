@@ -96,16 +96,8 @@ class _Signals:
         return self.taxonomy_origin.get(taxonomy, self.category_origin)
 
     def weight(self, taxonomy: str) -> float:
-        """How much a category counts towards its linked themes.
-
-        In a mixed source (trained for some taxonomies, similarity for the rest) every taxonomy
-        counts as a trained one: at 0.6, a public-services complaint's similarity categories were
-        outweighed by the NHS categories the trained models must still give it (top-3 category fit
-        on the authored test split 67.7% at 0.6, 73.3% at 0.9; NHS held-out 86.5% vs 86.2%).
-        """
-        if self.taxonomy_origin:
-            return CATEGORY_WEIGHT["categoriser"]
-        return CATEGORY_WEIGHT[self.category_origin]
+        """How much a category of this taxonomy counts towards its linked themes (by its origin)."""
+        return CATEGORY_WEIGHT[self.origin(taxonomy)]
 
 
 class ActionSuggester:
