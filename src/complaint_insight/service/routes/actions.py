@@ -43,7 +43,7 @@ class SuggestItem(BaseModel):
     )
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> "SuggestItem":
+    def _exactly_one(self) -> SuggestItem:
         given = [name for name in ("text", "category", "theme") if getattr(self, name) is not None]
         if len(given) != 1:
             raise ValueError(
