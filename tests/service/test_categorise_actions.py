@@ -148,3 +148,10 @@ def test_openapi_lists_the_new_typed_paths(client):
         assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(request)
         assert {"200", "401", "413", "422"} <= set(operation["responses"])
         assert operation["security"] == [{"HTTPBearer": []}]
+
+
+def test_a_taxonomy_without_a_trained_model_is_zero_shot_and_says_so(client):
+    payload = {"taxonomy": "uk_public_services", "items": [{"text": "The bins have not been collected for three weeks"}]}
+    body = client.post("/v1/categorise", json=payload).json()
+    assert body["trained"] is False
+    assert [c["id"] for c in body["results"][0]["categories"]][:1] == ["waste_recycling"]
