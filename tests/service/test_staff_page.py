@@ -138,6 +138,19 @@ def verdict(page) -> str:
     return page.locator("#result-body .verdict strong").inner_text(timeout=10_000)
 
 
+def api(base: str, path: str, payload: dict) -> dict:
+    request = urllib.request.Request(base + path, data=json.dumps(payload).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)
+
+
+def wait_for_suggestions(page) -> None:
+    """The category and actions arrive after the verdict (the first call loads their models)."""
+    page.locator("#result-body .suggestions").first.wait_for(timeout=10_000)
+    page.locator("#result-body .pending").first.wait_for(state="detached", timeout=90_000)
+
+
 def test_staff_check_with_the_keyboard(cli_server, page):
     base, log = cli_server
     page.goto(base)
@@ -150,14 +163,26 @@ def test_staff_check_with_the_keyboard(cli_server, page):
     assert "Likelihood it is a complaint:" in page.locator("#result-body").inner_text()
     assert page.get_attribute("#result-body", "aria-live") == "polite"
     # The highlighted words are the cues the API reports for this text, and so are the red flags.
-    request = urllib.request.Request(base + "/v1/triage", data=json.dumps({"items": [{"text": COMPLAINT}]}).encode(),
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        api = json.load(response)["results"][0]
-    cues = [c["text"] for c in api["cues"] if c["weight"] > 0]
+    triaged = api(base, "/v1/triage", {"items": [{"text": COMPLAINT}]})["results"][0]
+    cues = [c["text"] for c in triaged["cues"] if c["weight"] > 0]
     assert cues and page.locator("#result-body mark").all_inner_texts() == cues
     flags = page.locator("#result-body .flags .label").all_inner_texts()
-    assert flags == [f["label"] for f in api["red_flags"]]
+    assert flags == [f["label"] for f in triaged["red_flags"]]
+
+    # Suggested category and actions: headed sections showing what the API returns for this text.
+    wait_for_suggestions(page)
+    headings = page.locator("#result-body h3").all_inner_texts()
+    assert headings[-2:] == ["Suggested category", "Suggested actions"]
+    item = {"items": [{"text": COMPLAINT}]}
+    expected_categories = [c["name"] for taxonomy in ("qdc", "hcat")
+                           for c in api(base, "/v1/categorise", {"taxonomy": taxonomy, **item})["results"][0]["categories"]]
+    assert expected_categories  # this complaint has a clear category (medication, contact)
+    assert page.locator("#result-body .categories .label").all_inner_texts() == expected_categories
+    actions = api(base, "/v1/actions/suggest", {**item, "k": 3})["results"][0]["actions"]
+    assert page.locator("#result-body .actions .label").all_inner_texts() == [a["text"] for a in actions]
+    shown = page.locator("#result-body .actions li").all_inner_texts()
+    assert all(f"Owner: {a['owner']}." in li and "Strength: " + a["strength"] in li and a["why"] in li
+               for a, li in zip(actions, shown))
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
     # Then a compliment, submitted by tabbing to the button and pressing Enter.
@@ -171,6 +196,7 @@ def test_staff_check_with_the_keyboard(cli_server, page):
     # A locator wait, not wait_for_function: the page's CSP (rightly) forbids eval, which that uses.
     page.locator("#result-body strong", has_text="This does not").wait_for()
     assert verdict(page) == "This does not read as a complaint."
+    assert page.locator("#result-body .suggestions").count() == 0  # no actions for a compliment
 
     page.fill("#feedback", "   ")
     page.keyboard.press("Control+Enter")
@@ -178,6 +204,7 @@ def test_staff_check_with_the_keyboard(cli_server, page):
 
     server_log = log.read_text()
     assert "POST /v1/triage 200" in server_log
+    assert "POST /v1/categorise 200" in server_log and "POST /v1/actions/suggest 200" in server_log
     assert "tablets" not in server_log and "nurses" not in server_log
 
 
@@ -198,6 +225,9 @@ def test_cues_red_flags_and_hostile_text_render_safely(annotating_triager, page)
         assert "Missed medication" in flags and "What to do now: Tell the nurse in charge now" in flags
         body = page.locator("#result-body").inner_text()
         assert "Severity\n\nmedium" in body and "Say sorry and find out what happened." in body
+        wait_for_suggestions(page)  # suggestions for hostile text are text too
+        assert page.locator("#result-body .actions li").count() == 3
+        assert page.locator("#result-body img").count() == 0 and page.title() == "Feedback triage"
 
 
 def test_token_is_asked_for_and_kept_for_the_tab(page):

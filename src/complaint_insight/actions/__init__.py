@@ -31,6 +31,7 @@ _EXPORTS = {
     "PastAction": "result",
     "SQLiteLearningLog": "sqlite_log",
     "SimilarityCategorySource": "categories",
+    "TrainedCategorySource": "categories",
     "categoriser_source": "categories",
     "load_library": "loader",
     "measure_impact": "impact",
@@ -54,6 +55,7 @@ __all__ = [
     "PastAction",
     "SQLiteLearningLog",
     "SimilarityCategorySource",
+    "TrainedCategorySource",
     "categoriser_source",
     "load_library",
     "measure_impact",
@@ -67,6 +69,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from complaint_insight.actions.categories import (
         CategorySource,
         SimilarityCategorySource,
+        TrainedCategorySource,
         categoriser_source,
     )
     from complaint_insight.actions.impact import ImpactResult, measure_impact, record_impact

@@ -4,7 +4,8 @@ How a suggestion is ranked (docs/actions.md explains it for users):
 
 1. Relevance (0-1). The input is turned into signals: common themes (their key phrases found in
    the text, embedding similarity to the theme, or categories linked to the theme), taxonomy
-   categories (given, from the ``category_source`` hook, or from the theme), and the words that
+   categories (given; from the ``category_source``, by default the shipped trained categorisers
+   and similarity for taxonomies without one; or from the theme), and the words that
    matched. An action's relevance is 0.7 x its best theme/category signal (+0.1 when one of its
    own cue words occurs) + 0.3 x the embedding similarity of the input to the action itself
    (0.9 / 0.1 for a given category or built-in theme, which match actions exactly).
@@ -34,6 +35,7 @@ import numpy as np
 from complaint_insight.actions.categories import (
     CategorySource,
     SimilarityCategorySource,
+    TrainedCategorySource,
     ancestors,
     builtin_taxonomies,
     category_name,
@@ -85,24 +87,34 @@ class _Signals:
     theme_via: dict[str, tuple[tuple[str, str], float]] = field(default_factory=dict)  # best linked category
     categories: dict[tuple[str, str], float] = field(default_factory=dict)
     category_origin: str = "given"  # given | categoriser | similarity | theme
+    taxonomy_origin: dict[str, str] = field(default_factory=dict)  # per taxonomy, when a source mixes them
     words: tuple[str, ...] = ()
     theme_id: str | None = None  # the caller's own theme id, for the learning log
     structured_weight: float = STRUCTURED_WEIGHT
+
+    def origin(self, taxonomy: str) -> str:
+        return self.taxonomy_origin.get(taxonomy, self.category_origin)
+
+    def weight(self, taxonomy: str) -> float:
+        """How much a category of this taxonomy counts towards its linked themes (by its origin)."""
+        return CATEGORY_WEIGHT[self.origin(taxonomy)]
 
 
 class ActionSuggester:
     """Ranks library (and learning-log) actions for a complaint, a theme or a category.
 
-    ``category_source`` is the hook for the taxonomy categoriser: a callable ``text ->
-    {taxonomy_id: {category_id: probability}}`` (see ``categories.categoriser_source``). Without
-    one, categories are estimated by similarity to the taxonomy files' descriptions and examples.
+    ``category_source`` decides a text's categories: ``"trained"`` (default; the shipped trained
+    categorisers, hcat and qdc, and similarity for taxonomies without one, see
+    ``categories.TrainedCategorySource``), ``"similarity"`` (similarity to the taxonomy files'
+    descriptions and examples only; no model to load), or a callable ``text -> {taxonomy_id:
+    {category_id: score}}`` (see ``categories.categoriser_source``).
     """
 
     def __init__(
         self,
         library: ActionLibrary | None = None,
         *,
-        category_source: CategorySource | None = None,
+        category_source: "CategorySource | str | None" = "trained",
         embedder: Any = "static",
         fit: float = 0.30,
     ):
@@ -139,8 +151,15 @@ class ActionSuggester:
             reference = self._embed.encode(reference_texts(self._taxonomies) or ["complaint"])
             self._action_hub = hubness(self._action_vecs, reference)
             self._theme_hub = hubness(self._theme_vecs, reference)
-            if self.category_source is None:
-                self._fallback = SimilarityCategorySource(self._taxonomies, embedder=self._embed)
+            source = "trained" if self.category_source is None else self.category_source
+            if source == "trained":
+                self._source: Any = TrainedCategorySource(self._taxonomies, embedder=self._embed)
+            elif source == "similarity":
+                self._source = SimilarityCategorySource(self._taxonomies, embedder=self._embed)
+            elif callable(source):
+                self._source = source
+            else:
+                raise InputError(f"category_source must be 'trained', 'similarity' or a callable, got {source!r}")
             self._ready = True
 
     # -- public ----------------------------------------------------------------------------------
@@ -196,17 +215,19 @@ class ActionSuggester:
         signals = _Signals(text=text, vector=self._encode(text), category_origin="similarity")
         words = stems(text)
         theme_sims = _relative(self._theme_vecs @ signals.vector - self._theme_hub, *THEME_SCALE)
-        if self.category_source is not None:
-            scores = self.category_source(text)
-            signals.category_origin = "categoriser"
+        scores = self._source(text)
+        if isinstance(self._source, SimilarityCategorySource):
+            signals.category_origin = "similarity"
         else:
-            scores = self._fallback(text)
+            signals.category_origin = "categoriser"
+            if hasattr(self._source, "origin"):
+                signals.taxonomy_origin = {tax: self._source.origin(tax) for tax in scores}
         signals.categories = _flatten(scores)
         for i, tid in enumerate(self._theme_ids):
             found = self._theme_matchers[tid].find(words)
             keyword = min(0.5 + 0.15 * len(found), 0.95) if found else 0.0
             linked = _best_linked(signals.categories, self.library.categories_of_theme(tid))
-            via_category = CATEGORY_WEIGHT[signals.category_origin] * (linked[1] if linked else 0.0)
+            via_category = signals.weight(linked[0][0]) * linked[1] if linked else 0.0
             parts = sorted((keyword, float(theme_sims[i]), via_category), reverse=True)
             score = min(parts[0] + 0.15 * parts[1], 1.0)
             if score > 0:
@@ -365,12 +386,12 @@ class ActionSuggester:
     def _why(self, signals: _Signals, action: Action, matched: dict, words: list[str]) -> str:
         lib = self.library
         parts = []
-        origin = {
+        origins = {
             "given": "given",
             "theme": "linked to the theme",
             "categoriser": "from the categoriser",
             "similarity": "estimated by similarity",
-        }[signals.category_origin]
+        }
         for tid in sorted(matched["themes"], key=lambda t: -matched["themes"][t])[:2]:
             details = []
             found = signals.theme_words.get(tid) or []
@@ -378,11 +399,11 @@ class ActionSuggester:
                 details.append(f"words: {', '.join(found[:4])}")
             if tid in signals.theme_via and signals.category_origin != "theme":
                 (tax, cid), score = signals.theme_via[tid]
-                details.append(f"{tax} category '{category_name(tax, cid)}', {origin}, {score:.2f}")
+                details.append(f"{tax} category '{category_name(tax, cid)}', {origins[signals.origin(tax)]}, {score:.2f}")
             detail = f" ({'; '.join(details)})" if details else ""
             parts.append(f"theme '{lib.themes[tid].label}'{detail}")
         for (tax, cid), score in sorted(matched["categories"].items(), key=lambda kv: -kv[1])[:2]:
-            parts.append(f"{tax} category '{category_name(tax, cid)}' ({origin}, {score:.2f})")
+            parts.append(f"{tax} category '{category_name(tax, cid)}' ({origins[signals.origin(tax)]}, {score:.2f})")
         if matched["cues"]:
             parts.append(f"mentions {', '.join(repr(w) for w in matched['cues'][:3])}")
         if not parts:
@@ -577,7 +598,7 @@ def suggest_actions(
     k: int = 3,
     log: "LearningLog | str | None" = None,
     library: ActionLibrary | None = None,
-    category_source: CategorySource | None = None,
+    category_source: "CategorySource | str | None" = None,
     suggester: ActionSuggester | None = None,
 ) -> list[ActionSuggestion]:
     """Ranked improvement actions for one complaint ``text``, one ``theme`` or one ``category``.
@@ -587,7 +608,8 @@ def suggest_actions(
     ``category``: ``"taxonomy:category_id"`` (or a bare id that is unique), or a categoriser's
     ``{taxonomy_id: {category_id: probability}}``. ``log``: a learning log (or SQLite path) whose
     past actions on similar themes are suggested first. ``library`` / ``category_source``
-    replace the built-in library and the similarity stand-in for the categoriser.
+    replace the built-in library and the default categories (the shipped trained categorisers;
+    ``"similarity"`` for the description-similarity stand-in; see ``ActionSuggester``).
     """
     if suggester is None:
         if library is None and category_source is None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,10 +24,14 @@ class StaticEmbedder:
         self.dim = int(self._model.dim)
         self.name = f"static:{self.path.name}@{manifest['files']['model.safetensors']['sha256'][:12]}"
         self.batch_size = batch_size
+        # model2vec reconfigures its (Rust) tokenizer on every encode call; two threads at once
+        # fail with "Already borrowed" (the service categorises and suggests in worker threads).
+        self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if len(texts) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
         # model2vec's multiprocessing would fork per call; batching in-process is faster here.
-        vectors = self._model.encode(list(texts), batch_size=self.batch_size, use_multiprocessing=False)
+        with self._lock:
+            vectors = self._model.encode(list(texts), batch_size=self.batch_size, use_multiprocessing=False)
         return np.asarray(vectors, dtype=np.float32)

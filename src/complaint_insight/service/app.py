@@ -12,21 +12,30 @@ from complaint_insight.service import model_info
 from complaint_insight.service.access_log import AccessLog
 from complaint_insight.service.auth import require_token
 from complaint_insight.service.body_limit import BodySizeLimit
+from complaint_insight.service.models import LazyModels
 from complaint_insight.service.settings import ServiceSettings, load_settings
 
 # Modules in service/routes. API routes sit behind the optional bearer token.
 OPEN_ROUTES = ("health",)
-API_ROUTES = ("triage",)
+API_ROUTES = ("triage", "categorise", "actions")
+# THEMES: the lead adds "themes" here once the themes branch (ThemeModel.assign) is merged;
+# see the placeholder in service/routes/themes.py.
 PAGE_ROUTES = ("page",)
 
 DESCRIPTION = """Triage feedback against the UK Complaint Standards: is it a complaint, what needs
-a person now, and what to tell front-line staff. Paths are versioned (`/v1/`); limits are shown by
-`/healthz`; sizes over a limit get 413, malformed requests 422, a missing or wrong token 401."""
+a person now, and what to tell front-line staff; categorise it against a taxonomy (QDC, HCAT, ...);
+suggest improvement actions for a complaint, a category or a theme. Paths are versioned (`/v1/`); limits are shown by
+`/healthz`; sizes over a limit get 413, malformed requests (no items, an unknown taxonomy) 422, a
+missing or wrong token 401."""
 
 
-def create_app(settings: ServiceSettings | None = None, *, triager=None) -> FastAPI:
+def create_app(
+    settings: ServiceSettings | None = None, *, triager=None, categorisers: dict | None = None, suggester=None
+) -> FastAPI:
     """Build the service. ``settings=None`` reads them from the environment (as ``serve`` does);
-    ``triager=None`` loads the classifier named by the settings (default: the shipped model)."""
+    ``triager=None`` loads the classifier named by the settings (default: the shipped model).
+    ``categorisers`` ({taxonomy id: Categoriser}) and ``suggester`` replace the models that
+    /v1/categorise and /v1/actions/suggest otherwise load on first use (the shipped ones)."""
     from complaint_insight.resources import DEFAULT_CLASSIFIER, model_path
     from complaint_insight.triage import Triager
 
@@ -37,6 +46,11 @@ def create_app(settings: ServiceSettings | None = None, *, triager=None) -> Fast
     else:
         folder = getattr(triager.classifier, "path", None)
     triager.assess("warm-up")  # loads the lexicon and fills caches now, not in the first caller's request
+    log = None
+    if settings.actions_log:
+        from complaint_insight.actions.log import open_log
+
+        log = open_log(settings.actions_log, create=False)  # a wrong path fails at start, not per request
 
     app = FastAPI(
         title="complaint_insight",
@@ -49,6 +63,7 @@ def create_app(settings: ServiceSettings | None = None, *, triager=None) -> Fast
     app.state.settings = settings
     app.state.triager = triager
     app.state.model_info = [model_info.describe(triager.classifier, folder)]
+    app.state.models = LazyModels(categorisers=categorisers, suggester=suggester, log=log)
 
     for name in OPEN_ROUTES:
         app.include_router(_router(name))

@@ -24,6 +24,9 @@ class ServiceSettings(BaseSettings):
     classifier: str | None = Field(default=None, description="Classifier folder; unset = the shipped model")
     threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="Complaint probability threshold")
     staff_page: bool = Field(default=True, description="Serve the staff page at /")
+    actions_log: str | None = Field(
+        default=None, description="SQLite learning log whose past actions /v1/actions/suggest puts first; unset = none"
+    )
 
     @field_validator("api_token", mode="before")
     @classmethod

@@ -8,8 +8,10 @@ Taxonomies are data files (``builtin/*.yaml`` or a user's YAML/JSON); see docs/t
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+from complaint_insight.errors import ConfigError
 from complaint_insight.taxonomy.categoriser import Categoriser
 from complaint_insight.taxonomy.crosswalk import load_crosswalk, to_ko41a
 from complaint_insight.taxonomy.loader import TaxonomyError, available_taxonomies, load_taxonomy
@@ -37,6 +39,26 @@ def load_categoriser(taxonomy: "str | Path | Taxonomy", *, model: str | Path | N
     return Categoriser(resolved)
 
 
+_SHARED: dict[str, Categoriser] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_categoriser(taxonomy_id: str) -> Categoriser:
+    """The process-wide categoriser of a built-in taxonomy: loaded (and warmed) once, then shared.
+
+    The service's /v1/categorise and the action suggester use the same instance, so a model is
+    held in memory once. Only built-in names: a path here could make a caller read any file.
+    """
+    if taxonomy_id not in available_taxonomies():
+        raise ConfigError(f"unknown taxonomy {taxonomy_id!r}; available: {', '.join(available_taxonomies())}")
+    with _SHARED_LOCK:
+        if taxonomy_id not in _SHARED:
+            categoriser = load_categoriser(taxonomy_id)
+            categoriser.categorise(["warm-up"])  # builds the prior's prototypes now, not in a request
+            _SHARED[taxonomy_id] = categoriser
+        return _SHARED[taxonomy_id]
+
+
 __all__ = [
     "Categorisation",
     "Category",
@@ -50,6 +72,7 @@ __all__ = [
     "load_crosswalk",
     "load_taxonomy",
     "map_themes_to_categories",
+    "shared_categoriser",
     "shipped_model_name",
     "theme_category_shares",
     "to_ko41a",

@@ -1,4 +1,5 @@
-// Staff page: sends the text to /v1/triage and shows the result.
+// Staff page: sends the text to /v1/triage and shows the result; for a complaint it then asks
+// /v1/categorise and /v1/actions/suggest for a suggested category and actions.
 // Safety: user and server text only ever enters the page as text nodes (append / textContent),
 // never as HTML, and the server's Content-Security-Policy allows no inline script.
 "use strict";
@@ -12,10 +13,18 @@
   const resultBody = document.getElementById("result-body");
   let authRequired = false;
   let busy = false;
+  let runs = 0; // a later check makes the suggestions of an earlier one stale
+  // Suggested categories come from these taxonomies (shown in this order); short names for the page.
+  const TAXONOMIES = [["qdc", "QDC"], ["hcat", "HCAT"]];
+  const STRENGTH = {
+    stronger: "stronger (changes the system)",
+    intermediate: "intermediate (supports people)",
+    weaker: "weaker (relies on people remembering)",
+  };
 
   // Each section turns one triage result into an element, or null when it has nothing to say.
-  // Most urgent first. Later stages (suggested category, actions) join this list as their
-  // fields and endpoints land.
+  // Most urgent first. The suggested category and actions follow from their own endpoints.
+  // THEMES: the lead adds a "Theme" section here once /v1/themes/assign lands.
   const SECTIONS = [verdictSection, flagsSection, promptSection, cuesSection, severitySection];
 
   function el(tag, attributes, ...children) {
@@ -118,6 +127,71 @@
     return el("div", {}, el("h3", {}, "What to say or do"), el("p", {}, result.prompt));
   }
 
+  function suggestionBox(title) {
+    return el("div", { class: "suggestions" }, el("h3", {}, title),
+      el("p", { class: "pending" }, "Looking for suggestions\u2026"));
+  }
+
+  function fill(box, ...nodes) {
+    box.replaceChildren(box.firstChild, ...nodes); // keep the heading
+  }
+
+  async function post(path, payload, headers) {
+    const response = await fetch(path, { method: "POST", headers, body: JSON.stringify(payload) });
+    if (!response.ok) throw new Error(path + " answered " + response.status);
+    return response.json();
+  }
+
+  function categoryList(answers) {
+    const list = el("ul", { class: "categories" });
+    for (const [answer, short] of answers) {
+      const result = answer.results[0];
+      for (const category of result.categories || []) {
+        list.append(el("li", {}, el("span", { class: "label" }, category.name),
+          " (" + short + "), likelihood " + percent(category.probability)));
+      }
+    }
+    if (list.childElementCount === 0) {
+      return el("p", {}, "No category stands out. Choose one yourself when you record it.");
+    }
+    return list;
+  }
+
+  function actionList(answer) {
+    const actions = answer.results[0].actions || [];
+    if (actions.length === 0) return el("p", {}, "No action in the library fits this feedback.");
+    const list = el("ol", { class: "actions" });
+    for (const action of actions) {
+      const strength = STRENGTH[action.strength] || "not known";
+      list.append(el("li", {},
+        el("span", { class: "label" }, action.text), el("br"),
+        "Owner: " + (action.owner || "not known") + ". Strength: " + strength + ".", el("br"),
+        el("span", { class: "why" }, "Why: " + action.why)));
+    }
+    return el("div", {}, list,
+      el("p", { class: "hint" }, "For the team that reviews complaints: suggestions, not decisions."));
+  }
+
+  // Category and actions for a complaint: asked for after the verdict is on screen, so that the
+  // verdict never waits for them; filled in when they arrive unless another check started since.
+  function suggest(text, headers, run) {
+    const categoryBox = suggestionBox("Suggested category");
+    const actionBox = suggestionBox("Suggested actions");
+    resultBody.append(categoryBox, actionBox);
+    const item = { items: [{ id: "staff-page", text }] };
+    const categories = Promise.all(TAXONOMIES.map(([taxonomy, short]) =>
+      post("/v1/categorise", { taxonomy, ...item }, headers).then((answer) => [answer, short])));
+    const unavailable = (box) => (error) => {
+      console.warn(String(error)); // the path and status only, never the text
+      if (run === runs) fill(box, el("p", {}, "Suggestions are not available right now."));
+    };
+    categories.then((answers) => { if (run === runs) fill(categoryBox, categoryList(answers)); })
+      .catch(unavailable(categoryBox));
+    post("/v1/actions/suggest", { ...item, k: 3 }, headers)
+      .then((answer) => { if (run === runs) fill(actionBox, actionList(answer)); })
+      .catch(unavailable(actionBox));
+  }
+
   function show(...nodes) {
     resultBody.replaceChildren(...nodes);
   }
@@ -135,6 +209,7 @@
     }
     if (busy) return;
     busy = true;
+    const run = ++runs;
     resultBody.setAttribute("aria-busy", "true");
     const headers = { "Content-Type": "application/json" };
     if (authRequired) {
@@ -163,6 +238,7 @@
       }
       const result = body.results[0];
       show(...SECTIONS.map((section) => section(result, text)).filter((node) => node !== null));
+      if (result.is_complaint) suggest(text, headers, run);
     } catch (error) {
       message("Could not reach the triage service. Try again; if in doubt, treat it as a complaint.");
     } finally {
