@@ -1,7 +1,7 @@
 """``complaint-insight categorise INPUT -o OUTPUT --taxonomy NAME_OR_FILE --text-column text``"""
 from __future__ import annotations
 
-from complaint_insight.commands._common import add_io_arguments, process_table
+from complaint_insight.commands._common import add_engine_arguments, add_io_arguments, run_spec
 
 
 def register(sub) -> None:
@@ -35,12 +35,14 @@ def register(sub) -> None:
         help="column of overall HCAT severity 0-3 per row (e.g. triage output 'severity'); adds severity_<id> "
         "for each assigned category",
     )
+    add_engine_arguments(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args) -> int:
     from complaint_insight.errors import InputError
-    from complaint_insight.taxonomy import load_categoriser, load_taxonomy
+    from complaint_insight.scale.functions import CategoriseFunction
+    from complaint_insight.taxonomy import load_taxonomy
 
     if args.taxonomy is None and args.model is None:
         raise InputError("give --taxonomy NAME_OR_FILE (or --model FOLDER)")
@@ -48,18 +50,13 @@ def run(args) -> int:
         raise InputError("--threshold must be between 0 and 1")
     if args.model is not None and args.zero_shot:
         raise InputError("--zero-shot and --model exclude each other")
-    categoriser = load_categoriser(args.taxonomy, model=args.model, zero_shot=args.zero_shot)
+    spec = CategoriseFunction(taxonomy=args.taxonomy, text_column=args.text_column, id_column=args.id_column,
+                              model_path=args.model, zero_shot=args.zero_shot, threshold=args.threshold,
+                              severity_column=args.severity_column)
+    categoriser = spec.model()  # loaded once here; the engine reuses it in this process
     if args.model is not None and args.taxonomy is not None:
         wanted = load_taxonomy(args.taxonomy).id
         if categoriser.taxonomy_.id != wanted:
             raise InputError(f"--model holds a {categoriser.taxonomy_.id!r} categoriser, not {wanted!r}")
-    if args.threshold is not None:
-        categoriser.set_thresholds(args.threshold)
-    process_table(
-        args,
-        lambda chunk: categoriser.categorise_frame(
-            chunk, text_column=args.text_column, id_column=args.id_column, severity_column=args.severity_column
-        ),
-        desc="categorise",
-    )
+    run_spec(args, spec)
     return 0
