@@ -136,11 +136,6 @@ def run_frame(spec: FrameFunction, frame: pd.DataFrame) -> pd.DataFrame:
 def _apply_isolating(spec, model, frame, errors) -> list[pd.DataFrame]:
     try:
         out = spec.apply(model, frame)
-        if len(out) != len(frame):
-            raise RuntimeError(f"{spec.desc}: returned {len(out)} rows for {len(frame)}")
-        out = out.copy()
-        out[ERROR_COLUMN] = ""
-        return [out]
     except (MemoryError, RecursionError, InputError):
         raise  # resources or configuration (a missing column), not one row's bad data
     except Exception as exc:
@@ -158,6 +153,12 @@ def _apply_isolating(spec, model, frame, errors) -> list[pd.DataFrame]:
         return _apply_isolating(spec, model, frame.iloc[:half], errors) + _apply_isolating(
             spec, model, frame.iloc[half:], errors
         )
+    # Outside the try: a function that drops or adds rows is a bug to report, never bad data to isolate.
+    if len(out) != len(frame):
+        raise RuntimeError(f"{spec.desc}: returned {len(out)} rows for {len(frame)}")
+    out = out.copy()
+    out[ERROR_COLUMN] = ""
+    return [out]
 
 
 def _fill_for(dtype) -> Any:
