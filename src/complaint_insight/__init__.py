@@ -17,6 +17,7 @@ _LAZY = {
     "get_embedder": "complaint_insight.embed",
     "read_table": "complaint_insight.io",
     "write_table": "complaint_insight.io",
+    "stream_table": "complaint_insight.scale",
 }
 
 
