@@ -113,7 +113,7 @@ def child(args) -> None:
     def on_chunk(index, result):
         marks.append((time.perf_counter(), (marks[-1][1] if marks else 0) + len(result)))
 
-    options = dict(chunk_size=args.chunk_size, progress=False, on_chunk=on_chunk)
+    options = {"chunk_size": args.chunk_size, "progress": False, "on_chunk": on_chunk}
     if args.engine == "dask":
         from complaint_insight.scale.dask import dask_client
 

@@ -15,7 +15,6 @@ import argparse
 import json
 import time
 
-import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
 

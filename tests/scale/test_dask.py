@@ -11,19 +11,24 @@ dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 
 sys.path.insert(0, str(Path(__file__).parent))
-import _specs  # noqa: E402
-from _specs import LengthFunction  # noqa: E402
+import _scale_specs
+import dask
+from _scale_specs import LengthFunction
 
-import dask  # noqa: E402
-
-from complaint_insight.cli import main  # noqa: E402
-from complaint_insight.errors import InputError  # noqa: E402
-from complaint_insight.io import write_table  # noqa: E402
-from complaint_insight.scale import ERROR_COLUMN  # noqa: E402
-from complaint_insight.scale.dask import add_row_numbers, categorise_dask, map_frame, status_counts, triage_dask  # noqa: E402
-from complaint_insight.scale.frame_function import load_counts  # noqa: E402
-from complaint_insight.taxonomy import load_categoriser  # noqa: E402
-from complaint_insight.triage import Triager  # noqa: E402
+from complaint_insight.cli import main
+from complaint_insight.errors import InputError
+from complaint_insight.io import write_table
+from complaint_insight.scale import ERROR_COLUMN
+from complaint_insight.scale.dask import (
+    add_row_numbers,
+    categorise_dask,
+    map_frame,
+    status_counts,
+    triage_dask,
+)
+from complaint_insight.scale.frame_function import load_counts
+from complaint_insight.taxonomy import load_categoriser
+from complaint_insight.triage import Triager
 
 TEXTS = ["The ward was clean and the staff were kind.", "", "Nobody answered the phone for two days and I was ignored.",
          "\x00\x01\x02\x03", "I waited six hours and the nurse was rude to my father.", "Thank you all."]
@@ -34,11 +39,11 @@ def client():
     # Worker processes import the test helpers by value: they are not an installed module.
     import cloudpickle
 
-    cloudpickle.register_pickle_by_value(_specs)
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        with distributed.Client(cluster) as c:
-            yield c
-    cloudpickle.unregister_pickle_by_value(_specs)
+    cloudpickle.register_pickle_by_value(_scale_specs)
+    with (distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster,
+          distributed.Client(cluster) as c):
+        yield c
+    cloudpickle.unregister_pickle_by_value(_scale_specs)
 
 
 def _frame(n=30):

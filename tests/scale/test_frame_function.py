@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _specs import CALLS, LengthFunction  # noqa: E402
+from _scale_specs import CALLS, LengthFunction
 
-from complaint_insight.scale import ERROR_COLUMN, TriageFunction, run_frame  # noqa: E402
-from complaint_insight.scale.frame_function import get_model, load_counts  # noqa: E402
+from complaint_insight.scale import ERROR_COLUMN, TriageFunction, run_frame
+from complaint_insight.scale.frame_function import get_model, load_counts
 
 
 def test_rows_order_index_and_declared_types_are_kept():

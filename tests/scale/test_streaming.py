@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _specs import CALLS, LengthFunction  # noqa: E402
+from _scale_specs import CALLS, LengthFunction
 
-from complaint_insight.cli import main  # noqa: E402
-from complaint_insight.errors import InputError  # noqa: E402
-from complaint_insight.io import read_table, write_table  # noqa: E402
-from complaint_insight.scale import stream_table  # noqa: E402
-from complaint_insight.scale.checkpoint import partial_folder  # noqa: E402
+from complaint_insight.cli import main
+from complaint_insight.errors import InputError
+from complaint_insight.io import read_table, write_table
+from complaint_insight.scale import stream_table
+from complaint_insight.scale.checkpoint import partial_folder
 
 TEXTS = ["The ward was clean.", "", "Nobody answered the phone for two days.", "=cmd|' /C calc'!A0", "ok\nthen",
          "Thank you all.", "   ", "The nurse was rude to my father."]

@@ -117,8 +117,8 @@ def run_spec(args, spec) -> int:
         raise InputError("--workers and --scheduler exclude each other (the scheduler's cluster has its own workers)")
     if args.workers is not None and args.workers < 1:
         raise InputError("--workers must be at least 1")
-    options = dict(chunk_size=args.chunk_size, resume=args.resume, progress=not args.quiet,
-                   csv_formula_guard=not args.no_formula_guard)
+    options = {"chunk_size": args.chunk_size, "resume": args.resume, "progress": not args.quiet,
+               "csv_formula_guard": not args.no_formula_guard}
     check_paths(args)
     if args.engine == "dask":
         from complaint_insight.scale.dask import dask_client

@@ -51,7 +51,7 @@ class Checkpoint:
         self._done = {c["index"]: c for c in manifest["chunks"]}
 
     @classmethod
-    def open(cls, input: str | Path, output: str | Path, *, chunk_size: int, job: str) -> "Checkpoint":
+    def open(cls, input: str | Path, output: str | Path, *, chunk_size: int, job: str) -> Checkpoint:
         """Resume the checkpoint of this exact run, or start one; refuse a checkpoint of another run."""
         folder = partial_folder(output)
         wanted = {

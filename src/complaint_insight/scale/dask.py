@@ -10,9 +10,10 @@ When the result is written as partitioned files, keep each row's place with ``ro
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -94,9 +95,9 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         with Client(scheduler) as client:
             yield client
         return
-    with LocalCluster(n_workers=workers or 2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        with Client(cluster) as client:
-            yield client
+    with (LocalCluster(n_workers=workers or 2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster,
+          Client(cluster) as client):
+        yield client
 
 
 def _require_dask() -> None:
