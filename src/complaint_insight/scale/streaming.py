@@ -58,8 +58,8 @@ class DaskExecutor:
 
     def __init__(self, client, window: int | None = None):
         self.client = client
-        workers = max(1, len(client.scheduler_info().get("workers", {})))
-        self.window = window or 2 * workers  # each worker busy, one chunk queued behind it
+        threads = max(1, sum(client.nthreads().values()))  # all workers (scheduler_info lists only a few)
+        self.window = window or 2 * threads  # each worker thread busy, one chunk queued behind it
 
     def map(self, spec: FrameFunction, chunks: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         pending: deque = deque()
