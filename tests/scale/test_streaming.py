@@ -118,3 +118,38 @@ def test_engine_options_are_checked(tmp_path, capsys):
     src = _input(tmp_path, n=3)
     assert main(["triage", str(src), "-o", str(tmp_path / "o.csv"), "--workers", "2"]) == 2
     assert "--engine dask" in capsys.readouterr().err
+
+
+def test_a_killed_process_resumes_from_its_last_finished_chunk(tmp_path):
+    """SIGKILL mid-run (no clean-up code runs), then resume: same output as an uninterrupted run."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    src, killed, whole = _input(tmp_path, n=40), tmp_path / "killed.csv", tmp_path / "whole.csv"
+    stream_table(LengthFunction(), src, whole, chunk_size=4, progress=False)
+    child = (
+        "import sys, time; sys.path.insert(0, {here!r});"
+        "from _scale_specs import LengthFunction; from complaint_insight.scale import stream_table;"
+        "stream_table(LengthFunction(), {src!r}, {out!r}, chunk_size=4, resume=True, progress=False,"
+        " on_chunk=lambda i, r: time.sleep(0.3))"
+    ).format(here=str(Path(__file__).parent), src=str(src), out=str(killed))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-c", child], env=env)
+    manifest = partial_folder(killed) / "manifest.json"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if manifest.is_file() and len(json.loads(manifest.read_text())["chunks"]) >= 3:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done = len(json.loads(manifest.read_text())["chunks"])
+    assert 3 <= done < 10 and not killed.exists()
+    CALLS.clear()
+    summary = stream_table(LengthFunction(), src, killed, chunk_size=4, resume=True, progress=False)
+    assert summary.chunks_resumed == done and len(CALLS) == 10 - done
+    process_columns = ["worker_pid", "loads_here"]  # differ by process, by design
+    pd.testing.assert_frame_equal(read_table(killed).drop(columns=process_columns),
+                                  read_table(whole).drop(columns=process_columns))
