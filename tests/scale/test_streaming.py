@@ -130,11 +130,11 @@ def test_a_killed_process_resumes_from_its_last_finished_chunk(tmp_path):
     src, killed, whole = _input(tmp_path, n=40), tmp_path / "killed.csv", tmp_path / "whole.csv"
     stream_table(LengthFunction(), src, whole, chunk_size=4, progress=False)
     child = (
-        "import sys, time; sys.path.insert(0, {here!r});"
+        f"import sys, time; sys.path.insert(0, {str(Path(__file__).parent)!r});"
         "from _scale_specs import LengthFunction; from complaint_insight.scale import stream_table;"
-        "stream_table(LengthFunction(), {src!r}, {out!r}, chunk_size=4, resume=True, progress=False,"
+        f"stream_table(LengthFunction(), {str(src)!r}, {str(killed)!r}, chunk_size=4, resume=True, progress=False,"
         " on_chunk=lambda i, r: time.sleep(0.3))"
-    ).format(here=str(Path(__file__).parent), src=str(src), out=str(killed))
+    )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen([sys.executable, "-c", child], env=env)
     manifest = partial_folder(killed) / "manifest.json"
