@@ -21,6 +21,7 @@ _LAZY = {
     "find_personal_data": "complaint_insight.privacy",
     "build_report": "complaint_insight.reports",
     "render_html": "complaint_insight.reports",
+    "stream_table": "complaint_insight.scale",
 }
 
 

@@ -91,3 +91,42 @@ def _chunks(args) -> Iterator[pd.DataFrame]:
             require_columns(chunk, args.input, text_column=args.text_column, id_column=getattr(args, "id_column", None))
             first = False
         yield chunk
+
+
+def add_engine_arguments(parser) -> None:
+    """Options of the scale engines (``complaint_insight.scale``): resume, Dask local or remote."""
+    parser.add_argument("--resume", action="store_true",
+                        help="keep finished chunks in OUTPUT.partial/ so that running the same command again after "
+                        "an interruption redoes only the unfinished ones")
+    parser.add_argument("--engine", choices=("stream", "dask"), default="stream",
+                        help="stream: chunks in this process (default); dask: chunks on a Dask cluster "
+                        "(needs the 'dask' extra)")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="with --engine dask: worker processes of the local cluster (default 2)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="with --engine dask: an existing scheduler (e.g. tcp://host:8786) instead of a local cluster")
+
+
+def run_spec(args, spec) -> int:
+    """Stream INPUT through a frame function into OUTPUT on the chosen engine; print the counts."""
+    from complaint_insight.scale.streaming import DaskExecutor, stream_table
+
+    if args.engine != "dask" and (args.workers is not None or args.scheduler is not None):
+        raise InputError("--workers and --scheduler need --engine dask")
+    if args.workers is not None and args.scheduler is not None:
+        raise InputError("--workers and --scheduler exclude each other (the scheduler's cluster has its own workers)")
+    if args.workers is not None and args.workers < 1:
+        raise InputError("--workers must be at least 1")
+    options = {"chunk_size": args.chunk_size, "resume": args.resume, "progress": not args.quiet,
+               "csv_formula_guard": not args.no_formula_guard}
+    check_paths(args)
+    if args.engine == "dask":
+        from complaint_insight.scale.dask import dask_client
+
+        with dask_client(workers=args.workers, scheduler=args.scheduler) as client:
+            summary = stream_table(spec, args.input, args.output, executor=DaskExecutor(client), **options)
+    else:
+        summary = stream_table(spec, args.input, args.output, **options)
+    if not args.quiet:
+        print(summary.line(), file=sys.stderr)
+    return summary.rows_out

@@ -1,7 +1,7 @@
 """``complaint-insight categorise INPUT -o OUTPUT --taxonomy NAME_OR_FILE --text-column text``"""
 from __future__ import annotations
 
-from complaint_insight.commands._common import add_io_arguments, process_table
+from complaint_insight.commands._common import add_engine_arguments, add_io_arguments, run_spec
 
 
 def register(sub) -> None:
@@ -47,12 +47,14 @@ def register(sub) -> None:
         metavar="FILE",
         help="write the theme -> category table (n, share of theme, lift, dominant) to FILE (.csv/.parquet/.jsonl)",
     )
+    add_engine_arguments(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args) -> int:
     from complaint_insight.errors import InputError
-    from complaint_insight.taxonomy import load_categoriser, load_taxonomy
+    from complaint_insight.scale.functions import CategoriseFunction
+    from complaint_insight.taxonomy import load_taxonomy
 
     if args.taxonomy is None and args.model is None:
         raise InputError("give --taxonomy NAME_OR_FILE (or --model FOLDER)")
@@ -70,35 +72,34 @@ def run(args) -> int:
         table_format(args.theme_map_out)  # unsupported extension: fail before the long run
         if Path(args.theme_map_out).resolve() in {Path(args.input).resolve(), Path(args.output).resolve()}:
             raise InputError("--theme-map-out must be a different file from INPUT and OUTPUT")
-    categoriser = load_categoriser(args.taxonomy, model=args.model, zero_shot=args.zero_shot)
+    spec = CategoriseFunction(taxonomy=args.taxonomy, text_column=args.text_column, id_column=args.id_column,
+                              model_path=args.model, zero_shot=args.zero_shot, threshold=args.threshold,
+                              severity_column=args.severity_column)
+    categoriser = spec.model()  # loaded once here; the engine reuses it in this process
     if args.model is not None and args.taxonomy is not None:
         wanted = load_taxonomy(args.taxonomy).id
         if categoriser.taxonomy_.id != wanted:
             raise InputError(f"--model holds a {categoriser.taxonomy_.id!r} categoriser, not {wanted!r}")
-    if args.threshold is not None:
-        categoriser.set_thresholds(args.threshold)
-    themes: list = []
-    categories: list = []
+    if args.theme_column is not None:
+        from complaint_insight.io import iter_table
 
-    def transform(chunk):
-        if args.theme_column is not None and args.theme_column not in chunk.columns:
+        header = next(iter_table(args.input, chunksize=1), None)
+        if header is not None and args.theme_column not in header.columns:
             raise InputError(
                 f"{args.input}: theme column {args.theme_column!r} not found; columns are: "
-                + ", ".join(map(str, chunk.columns))
+                + ", ".join(map(str, header.columns))
             )
-        out = categoriser.categorise_frame(
-            chunk, text_column=args.text_column, id_column=args.id_column, severity_column=args.severity_column
-        )
-        if args.theme_column is not None:  # only two small columns are kept across chunks
-            themes.extend(chunk[args.theme_column].tolist())
-            categories.extend(out["categories"].tolist())
-        return out
-
-    process_table(args, transform, desc="categorise")
+    run_spec(args, spec)
     if args.theme_map_out is not None:
-        from complaint_insight.io import write_table
+        # Read back only the two columns the map needs from OUTPUT, whichever engine wrote it.
+        from complaint_insight.io import iter_table, write_table
         from complaint_insight.taxonomy.themes import map_themes_to_categories
 
+        themes: list = []
+        categories: list = []
+        for chunk in iter_table(args.output):
+            themes.extend(chunk[args.theme_column].tolist())
+            categories.extend(chunk["categories"].tolist())
         mapping = map_themes_to_categories(themes, categories, list(categoriser.classes_), taxonomy=categoriser.taxonomy_)
         write_table(mapping, args.theme_map_out, csv_formula_guard=not args.no_formula_guard)
     return 0

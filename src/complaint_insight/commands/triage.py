@@ -1,7 +1,7 @@
 """``complaint-insight triage INPUT -o OUTPUT --text-column text --id-column id [--model PATH]``"""
 from __future__ import annotations
 
-from complaint_insight.commands._common import add_io_arguments, process_table
+from complaint_insight.commands._common import add_engine_arguments, add_io_arguments, run_spec
 
 
 def register(sub) -> None:
@@ -18,20 +18,19 @@ def register(sub) -> None:
                         help="policy YAML with your routes, timescales and prompt wording (merged over the defaults)")
     parser.add_argument("--patterns", default=None, metavar="DIR", help="folder of red-flag pattern files")
     parser.add_argument("--risk-model", default=None, metavar="DIR", help="risk model folder (default: the shipped model)")
+    add_engine_arguments(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args) -> int:
     from complaint_insight.errors import InputError
-    from complaint_insight.triage import Triager
+    from complaint_insight.scale.functions import TriageFunction
 
     if args.threshold is not None and not 0 <= args.threshold <= 1:
         raise InputError("--threshold must be between 0 and 1")
-    triager = Triager(args.model, threshold=args.threshold, policy=args.policy, patterns=args.patterns,
-                      risk_model=args.risk_model)
-    process_table(
-        args,
-        lambda chunk: triager.assess_frame(chunk, text_column=args.text_column, id_column=args.id_column),
-        desc="triage",
-    )
+    spec = TriageFunction(text_column=args.text_column, id_column=args.id_column, model_path=args.model,
+                          threshold=args.threshold, policy=args.policy, patterns=args.patterns,
+                          risk_model=args.risk_model)
+    spec.model()  # load here: a bad model or policy is a one-line error before any work starts
+    run_spec(args, spec)
     return 0

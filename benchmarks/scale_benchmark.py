@@ -1,0 +1,217 @@
+"""Throughput and peak memory of streaming triage, in-process and on a local Dask cluster.
+
+    COMPLAINT_INSIGHT_DATASETS=/path/to/shared/datasets \\
+    python benchmarks/scale_benchmark.py --rows 1000000 --jobs passthrough,triage-norisk,triage \\
+        --engines stream,dask --risk-rows 2000 --markdown docs/benchmarks/scale.md
+
+The input is built in a temporary folder (never in the repository) from the real corpora: the
+texts of NHS FFT, xfincorp and cesamard (``complaint_insight.datasets.load_corpus``, about 15k
+distinct texts) are shuffled (seed 0) and cycled, each pass in a new shuffled order, until there are
+``--rows`` rows; each row gets ``row_id`` (its number) and ``corpus``. Texts are not altered.
+
+Each run is a child process (``_child``) timed from start to end, model loading included; peak
+memory is sampled every 0.1 s over the child and all its descendants (the Dask scheduler, nanny and
+worker processes): "peak total" is the largest sum of their resident set sizes at one moment.
+
+Jobs: ``triage`` (the full CLI pipeline), ``triage-norisk`` (the same with the risk layer replaced
+by a no-op, to separate the engine from the risk layer's speed), ``passthrough`` (no model: reads,
+counts, writes; the engine's own ceiling).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from complaint_insight.scale.frame_function import FrameFunction
+from complaint_insight.scale.functions import TriageFunction
+
+WORK = Path(tempfile.gettempdir()) / "complaint_insight_scale_bench"
+
+
+# -- jobs -----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NoRiskTriageFunction(TriageFunction):
+    """Triage with the risk layer replaced by a no-op (no red flags, severity 0)."""
+
+    desc = "triage-norisk"
+
+    def load(self):
+        from complaint_insight.datasets import INTENSITY_LEVELS
+        from complaint_insight.triage.risk import RiskFinding
+
+        triager = super().load()
+        uniform = np.full(len(INTENSITY_LEVELS), 1 / len(INTENSITY_LEVELS))
+        triager.risk.assess = lambda texts: [RiskFinding([], 0, uniform) for _ in texts]
+        return triager
+
+
+@dataclass(frozen=True)
+class PassthroughFunction(FrameFunction):
+    """No model: text length and a status, so only reading, shipping and writing are timed."""
+
+    text_column: str = "text"
+    desc = "passthrough"
+    status_column = "status"
+    dtypes_need_model = False
+
+    def model_key(self) -> str:
+        return "passthrough"
+
+    def load(self):
+        return None
+
+    def apply(self, model, frame):
+        out = frame.copy()
+        out["n_chars"] = frame[self.text_column].str.len().fillna(0).astype("int64")
+        out["status"] = "ok"
+        return out
+
+    def result_dtypes(self, model):
+        return {"n_chars": "int64", "status": str}
+
+
+JOBS = {"triage": TriageFunction, "triage-norisk": NoRiskTriageFunction, "passthrough": PassthroughFunction}
+
+
+# -- input ------------------------------------------------------------------------------------------
+def build_input(rows: int) -> Path:
+    from complaint_insight.datasets import load_corpus
+
+    path = WORK / f"input_{rows}.csv"
+    if path.is_file():
+        return path
+    WORK.mkdir(parents=True, exist_ok=True)
+    corpora = pd.concat([load_corpus(n)[["text", "corpus"]] for n in ("nhs_fft", "xfincorp", "cesamard")],
+                        ignore_index=True)
+    rng = np.random.default_rng(0)
+    order = np.concatenate([rng.permutation(len(corpora)) for _ in range(-(-rows // len(corpora)))])[:rows]
+    frame = corpora.iloc[order].reset_index(drop=True)
+    frame.insert(0, "row_id", np.arange(rows))
+    tmp = path.with_suffix(".tmp.csv")
+    frame.to_csv(tmp, index=False)
+    os.replace(tmp, path)
+    return path
+
+
+# -- one timed run -------------------------------------------------------------------------------
+def child(args) -> None:
+    from complaint_insight.scale.streaming import DaskExecutor, stream_table
+
+    spec = JOBS[args.job](text_column="text")
+    marks: list[tuple[float, int]] = []  # (time, rows done) after each chunk: steady-state speed without start-up
+
+    def on_chunk(index, result):
+        marks.append((time.perf_counter(), (marks[-1][1] if marks else 0) + len(result)))
+
+    options = {"chunk_size": args.chunk_size, "progress": False, "on_chunk": on_chunk}
+    if args.engine == "dask":
+        from complaint_insight.scale.dask import dask_client
+
+        with dask_client(workers=args.workers) as client:
+            summary = stream_table(spec, args.input, args.output, executor=DaskExecutor(client), **options)
+    else:
+        summary = stream_table(spec, args.input, args.output, **options)
+    steady = None
+    if len(marks) > 1:  # from the first chunk's end (models loaded, cluster up) to the last
+        steady = (marks[-1][1] - marks[0][1]) / (marks[-1][0] - marks[0][0])
+    print(json.dumps({**summary.model_dump(), "steady_rows_per_s": steady}))
+
+
+def timed(job: str, engine: str, input: Path, rows: int, chunk_size: int, workers: int) -> dict:
+    import psutil
+
+    output = WORK / f"out_{job}_{engine}_{rows}.csv"
+    command = [sys.executable, __file__, "_child", "--job", job, "--engine", engine, "--input", str(input),
+               "--output", str(output), "--chunk-size", str(chunk_size), "--workers", str(workers)]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    root = psutil.Process(proc.pid)
+    peak_total = peak_single = 0
+    while proc.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+            sizes = []
+            for p in tree:
+                try:
+                    sizes.append(p.memory_info().rss)
+                except psutil.Error:
+                    pass
+            peak_total, peak_single = max(peak_total, sum(sizes)), max(peak_single, max(sizes, default=0))
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    seconds = time.perf_counter() - started
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"{job}/{engine} failed:\n{err[-3000:]}")
+    summary = json.loads(out.strip().splitlines()[-1])
+    output.unlink(missing_ok=True)
+    return {"job": job, "engine": engine if engine == "stream" else f"dask ({workers} workers)", "rows": rows,
+            "rows_out": summary["rows_out"], "by_status": summary["by_status"], "seconds": round(seconds, 1),
+            "rows_per_s": round(rows / seconds),
+            "steady_rows_per_s": None if summary["steady_rows_per_s"] is None else round(summary["steady_rows_per_s"]),
+            "peak_total_mb": round(peak_total / 2**20),
+            "peak_process_mb": round(peak_single / 2**20)}
+
+
+def markdown(results: list[dict], args) -> str:
+    lines = [
+        "| job | engine | rows | rows out | seconds (all) | rows/s (all) | rows/s (after 1st chunk) | peak total MB | peak one process MB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(f"| {r['job']} | {r['engine']} | {r['rows']:,} | {r['rows_out']:,} | {r['seconds']} | "
+                     f"{r['rows_per_s']:,} | {r['steady_rows_per_s'] or '-'} | {r['peak_total_mb']:,} | {r['peak_process_mb']:,} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="cmd")
+    c = sub.add_parser("_child")
+    c.add_argument("--job", choices=JOBS, required=True)
+    c.add_argument("--engine", choices=("stream", "dask"), required=True)
+    c.add_argument("--input", required=True)
+    c.add_argument("--output", required=True)
+    c.add_argument("--chunk-size", type=int, default=20_000)
+    c.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows for passthrough and triage-norisk")
+    parser.add_argument("--risk-rows", type=int, default=2_000, help="rows for the full triage (risk layer included)")
+    parser.add_argument("--jobs", default="passthrough,triage-norisk,triage")
+    parser.add_argument("--engines", default="stream,dask")
+    parser.add_argument("--chunk-size", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--json", default=None, help="append results as JSON lines to this file")
+    args = parser.parse_args()
+    if args.cmd == "_child":
+        child(args)
+        return
+    results = []
+    for job in args.jobs.split(","):
+        rows = args.risk_rows if job == "triage" else args.rows
+        source = build_input(rows)
+        for engine in args.engines.split(","):
+            # The slow full triage runs on few rows: smaller chunks so that both Dask workers get work.
+            chunk_size = min(args.chunk_size, max(1, rows // 8)) if job == "triage" else args.chunk_size
+            result = timed(job, engine, source, rows, chunk_size, args.workers)
+            print(json.dumps(result), flush=True)
+            if args.json:
+                with open(args.json, "a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(result) + "\n")
+            results.append(result)
+    print(markdown(results, args))
+
+
+if __name__ == "__main__":
+    main()
