@@ -24,6 +24,9 @@ class ServiceSettings(BaseSettings):
     classifier: str | None = Field(default=None, description="Classifier folder; unset = the shipped model")
     threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="Complaint probability threshold")
     staff_page: bool = Field(default=True, description="Serve the staff page at /")
+    header_timeout_s: float = Field(default=10.0, gt=0, description="Seconds a client has to send complete request headers")
+    body_timeout_s: float = Field(default=15.0, gt=0, description="Seconds the request body may stall between two reads (408)")
+    max_connections: int = Field(default=256, ge=1, description="Open connections + requests in progress; beyond it 503")
 
     @field_validator("api_token", mode="before")
     @classmethod
