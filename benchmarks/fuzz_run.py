@@ -127,7 +127,9 @@ def main() -> int:
               "(`coerce_text` now raises `InputTypeError`, both a TypeError and an InputError);",
               "- a column name containing a control character (vertical tab) split the CLI's one-line error "
               "(messages now escape control characters);",
-              "- `inf` in a JSON Lines output cell was written as `Infinity`, which is not JSON (now `null`).", ""]
+              "- `inf` in a JSON Lines output cell was written as `Infinity`, which is not JSON (now `null`);",
+              "- U+2028/U+2029/U+0085 inside a JSON Lines cell were written raw, so readers that split on every "
+              "Unicode line break cut the record in two (now escaped as `\\u2028` etc.).", ""]
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print(f"total {sum(total.values())} cases, {total['crash']} crashes -> {args.out}")
     return 1 if total["crash"] else 0

@@ -187,8 +187,14 @@ def json_safe(value):
 
 
 def json_line(record) -> str:
-    """One JSON document for ``record``, valid for any content (``allow_nan=False`` as a backstop)."""
-    return json.dumps(json_safe(record), ensure_ascii=False, default=_json_default, allow_nan=False)
+    """One JSON document on one line for ``record``, valid for any content (``allow_nan=False`` as a
+    backstop). U+2028, U+2029 and U+0085 are escaped: JSON allows them raw inside strings, but
+    readers that split on every Unicode line break (``str.splitlines``, older JavaScript) would cut
+    the record in two."""
+    text = json.dumps(json_safe(record), ensure_ascii=False, default=_json_default, allow_nan=False)
+    if "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+    return text
 
 
 def _json_default(value):

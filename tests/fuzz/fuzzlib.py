@@ -238,7 +238,7 @@ def check_actions_suggest(case) -> None:
     field, value, k = case
     with clear_errors():
         items = suggest_actions(**{field: value}, k=k)
-    assert 1 <= len(items) <= k
+    assert 0 <= len(items) <= k  # no suggestion at all is a defined answer for junk
     assert [i.rank for i in items] == list(range(1, len(items) + 1))
     for item in items:
         assert_json_round_trip(item.model_dump_json())
