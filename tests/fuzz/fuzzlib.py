@@ -6,11 +6,18 @@ raises :class:`ClearError` when the library refused the input with a clear error
 ValueError and the library's own errors, with a message). Anything else is a crash: another
 exception type, an empty message, or a broken invariant (AssertionError).
 
-To add a target (e.g. themes assignment once that branch is merged)::
+To add a target, e.g. themes assignment (``ThemeModel.assign``) once that branch is merged::
 
-    def _check_themes(values):
-        from complaint_insight.themes import ...   # call it, assert rows/order/JSON, as below
-    TARGETS["themes_assign"] = Target(st.lists(any_value(), max_size=8), _check_themes)
+    def check_themes_assign(values):
+        series = pd.Series(values, index=[f"r{i}" for i in range(len(values))], dtype=object)
+        with clear_errors():
+            out = theme_model().assign(series)        # a fitted ThemeModel, cached like triager()
+        assert list(out.index) == list(series.index), "rows dropped or reordered"
+        _check_frame_json(out)
+
+    TARGETS["themes_assign"] = Target(st.lists(any_value(), max_size=8), check_themes_assign, weight=2)
+
+``benchmarks/fuzz_run.py`` and ``tests/fuzz/test_fuzz.py`` pick up every entry of ``TARGETS``.
 """
 from __future__ import annotations
 
