@@ -99,7 +99,8 @@ def main() -> int:
         "Each case is one call with generated input. *Result*: it returned and its invariants held (row count and order",
         "kept, input columns unchanged, every JSON output parses with NaN/Infinity refused, CSV formula cells",
         "neutralised). *Clear error*: TypeError/ValueError with a message (InputError for the file readers; for the",
-        "CLI, exit status 2 with one line on stderr). *Crash*: anything else. Targets and checks: `tests/fuzz/fuzzlib.py`;",
+        "CLI, exit status 2 with one line on stderr), raised by the library itself (a TypeError from inside numpy",
+        "or pandas counts as a crash). *Crash*: anything else. Targets and checks: `tests/fuzz/fuzzlib.py`;",
         "CI runs the same targets with 20-30 cases each (`tests/fuzz/test_fuzz.py`).",
         "",
         "| target | cases | results | clear errors | crashes | seconds |",
@@ -110,7 +111,10 @@ def main() -> int:
         lines.append(f"| {name} | {sum(c.values())} | {c['result']} | {c['clear_error']} | {c['crash']} | {r['seconds']:.0f} |")
     lines.append(f"| **total** | **{sum(total.values())}** | **{total['result']}** | **{total['clear_error']}** | "
                  f"**{total['crash']}** | {sum(r['seconds'] for r in results.values()):.0f} |")
-    lines += ["", "Most frequent clear errors (type):", ""]
+    lines += ["", "Most frequent clear errors (type). `InputTypeError` is a value of a type that is not text (a list, dict,",
+              "object or complex number): one such value refuses the whole batch by design, naming its row, and the",
+              "batch targets draw up to 8 values of any kind, so many batches hold one. `InputError` in `actions_suggest`:",
+              "junk text, unknown themes/categories or a `k` outside 1-50. `cli_triage`: exit status 2 with one line.", ""]
     for name, r in results.items():
         if r["errors"]:
             top = ", ".join(f"{k} ×{v}" for k, v in r["errors"].most_common(3))
@@ -128,6 +132,8 @@ def main() -> int:
               "- a column name containing a control character (vertical tab) split the CLI's one-line error "
               "(messages now escape control characters);",
               "- `inf` in a JSON Lines output cell was written as `Infinity`, which is not JSON (now `null`);",
+              "- `Categoriser.categorise([])` and `categorise_frame` of an empty frame failed inside numpy "
+              "(an empty status mask had dtype float); now an empty result;",
               "- U+2028/U+2029/U+0085 inside a JSON Lines cell were written raw, so readers that split on every "
               "Unicode line break cut the record in two (now escaped as `\\u2028` etc.).", ""]
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
