@@ -19,19 +19,14 @@ MANIFEST = "manifest.json"
 FORMAT = "complaint-insight-artifact/1"
 _UNSAFE_SUFFIXES = {".pkl", ".pickle", ".joblib", ".pt", ".pth", ".bin", ".dill"}
 
-# Types a skops file may contain. Anything else (a user's own class, a lambda, os.system)
-# makes the load fail with ArtifactError instead of being trusted.
-_SAFE_TYPE_PREFIXES = (
-    "sklearn.",
-    "numpy.",
-    "scipy.sparse.",
-    "complaint_insight.",
-    "builtins.",
-    "collections.",
-)
-_ALLOWED_BUILTINS = {"builtins.slice", "builtins.dict", "builtins.list", "builtins.tuple", "builtins.set",
-                     "builtins.frozenset", "builtins.str", "builtins.int", "builtins.float", "builtins.bool",
-                     "builtins.bytes", "builtins.NoneType", "builtins.complex", "builtins.type"}
+# Types a skops file may contain beyond skops' own defaults (scikit-learn estimators, numpy and
+# scipy containers). An exact list, not module prefixes: skops *calls* some loaded names with
+# arguments from the file (ConstructorFromReduceNode), so allowing "numpy." or "complaint_insight."
+# would let a crafted file call e.g. numpy.savetxt or artifacts.write_json with a path of its choice.
+# A new estimator class saved with skops must be added here (or passed as ``trusted=``).
+TRUSTED_TYPES = frozenset({
+    "complaint_insight.triage.risk_model.RiskModel",
+})
 
 
 class ArtifactError(ValueError):
@@ -86,8 +81,24 @@ def verify(folder: str | Path, *, kind: str | None = None) -> dict:
         raise ArtifactError(f"{manifest_path}: unknown artefact format {manifest.get('format')!r}")
     if kind is not None and manifest.get("kind") != kind:
         raise ArtifactError(f"{folder} holds a {manifest.get('kind')!r} model, expected {kind!r}")
-    for rel, meta in manifest.get("files", {}).items():
+    listed = manifest.get("files", {})
+    if not isinstance(listed, dict):
+        raise ArtifactError(f"{manifest_path}: 'files' must map file names to hashes")
+    root = folder.resolve()
+    # Loaders (and libraries such as model2vec) may read any file in the folder, so every file
+    # there must be one the manifest vouches for; a dropped-in model.pkl is refused, not ignored.
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST):
+        rel = path.relative_to(folder).as_posix()
+        if path.suffix.lower() in _UNSAFE_SUFFIXES:
+            raise ArtifactError(f"{path}: pickle-like files are never loaded (they can execute code); "
+                                "remove it from the model folder")
+        if rel not in listed:
+            raise ArtifactError(f"{path} is not listed in {MANIFEST}; refusing a model folder with unverified files "
+                                "(remove the file, or rebuild the model with its recipe)")
+    for rel, meta in listed.items():
         path = folder / rel
+        if not isinstance(meta, dict) or not path.resolve().is_relative_to(root):
+            raise ArtifactError(f"{manifest_path}: bad entry {rel!r}")
         if Path(rel).suffix.lower() in _UNSAFE_SUFFIXES:
             raise ArtifactError(f"{path}: pickle-like files are never loaded (they can execute code)")
         if not path.is_file():
@@ -101,14 +112,8 @@ def verify(folder: str | Path, *, kind: str | None = None) -> dict:
     return manifest
 
 
-def _check_types(types: Iterable[str], path: Path) -> None:
-    bad = []
-    for name in types:
-        if name.startswith("builtins."):
-            if name not in _ALLOWED_BUILTINS:
-                bad.append(name)
-        elif not name.startswith(_SAFE_TYPE_PREFIXES):
-            bad.append(name)
+def _check_types(types: Iterable[str], path: Path, trusted: frozenset[str]) -> None:
+    bad = [name for name in types if name not in trusted]
     if bad:
         raise ArtifactError(f"{path} contains types that are not allowed to load: {', '.join(sorted(bad))}")
 
@@ -123,8 +128,9 @@ def dump_estimator(obj: Any, path: str | Path) -> None:
     sio.dump(obj, str(path), compression=zipfile.ZIP_DEFLATED, compresslevel=9)
 
 
-def load_estimator(path: str | Path) -> Any:
-    """Load a skops file, allowing only scikit-learn, numpy, scipy and this library's own types."""
+def load_estimator(path: str | Path, *, trusted: Iterable[str] = ()) -> Any:
+    """Load a skops file: skops' default types (scikit-learn, numpy, scipy) plus ``TRUSTED_TYPES``
+    and ``trusted`` (exact ``module.Name`` strings); any other type refuses the whole file."""
     import skops.io as sio
 
     path = Path(path)
@@ -134,7 +140,7 @@ def load_estimator(path: str | Path) -> Any:
         untrusted = sio.get_untrusted_types(file=str(path))
     except Exception as exc:  # skops raises several types for malformed files
         raise ArtifactError(f"{path} is not a readable skops file: {exc}") from None
-    _check_types(untrusted, path)
+    _check_types(untrusted, path, TRUSTED_TYPES | frozenset(trusted))
     try:
         return sio.load(str(path), trusted=untrusted)
     except Exception as exc:

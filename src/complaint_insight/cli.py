@@ -39,13 +39,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except (ComplaintInsightError, ArtifactError) as exc:
-        print(f"complaint-insight: error: {exc}", file=sys.stderr)
+        print(f"complaint-insight: error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("complaint-insight: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 1
+
+
+def _one_line(message: str) -> str:
+    """Escape line breaks and control characters (e.g. from a column name in a hostile file), so the
+    error stays one line and cannot smuggle terminal escape sequences."""
+    return "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in message)
 
 
 if __name__ == "__main__":

@@ -12,3 +12,8 @@ class InputError(ComplaintInsightError, ValueError):
 
 class ConfigError(ComplaintInsightError, ValueError):
     """A configuration, policy or taxonomy file is invalid."""
+
+
+class InputTypeError(InputError, TypeError):
+    """A value has the wrong type (a list where text belongs): a TypeError for Python callers,
+    and an InputError so that the CLI and the service report it as the user's input problem."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +27,9 @@ FORMATS = {
     ".ndjson": "jsonl",
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# A plain signed number ("-5", "+44", "-1.5e3") is left as it is: spreadsheets read it as a number,
+# not a formula, and a "'" would turn every negative amount into text. ASCII digits only, whole cell.
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
 def table_format(path: str | Path) -> str:
@@ -73,7 +76,7 @@ def iter_table(path: str | Path, chunksize: int = 50_000) -> Iterator[pd.DataFra
                 yield chunk
     except InputError:
         raise
-    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except (ValueError, TypeError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:  # TypeError: a JSONL line that is not an object
         raise InputError(f"{path}: cannot read as {fmt}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
     except Exception as exc:  # pyarrow raises its own error types for corrupt files
         if type(exc).__module__.startswith("pyarrow"):
@@ -90,7 +93,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
 def neutralise_formula(value):
     """Prefix a ``'`` to text a spreadsheet would execute as a formula; numbers stay as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.match(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
 
@@ -126,6 +129,8 @@ class TableWriter:
                 for col in out.columns:
                     if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
                         out[col] = out[col].map(neutralise_formula)
+                # Column names come from the input file too: a header "=cmd|..." is a formula as well.
+                out.columns = [neutralise_formula(c) for c in out.columns]
             out.to_csv(
                 self.path,
                 sep="," if self.format == "csv" else "\t",
@@ -133,6 +138,10 @@ class TableWriter:
                 mode="a" if self._started else "w",
                 header=not self._started,
                 quoting=csv.QUOTE_MINIMAL,
+                # CRLF (RFC 4180): the csv module quotes a field only if it holds a character of the
+                # line terminator, so with "\n" a cell containing a bare "\r" was written unquoted
+                # and read back as two rows.
+                lineterminator="\r\n",
                 encoding="utf-8",
             )
         elif self.format == "parquet":
@@ -151,7 +160,7 @@ class TableWriter:
             records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
             with open(self.path, "a" if self._started else "w", encoding="utf-8") as fh:
                 for record in records:
-                    fh.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+                    fh.write(json_line(record) + "\n")
 
     def close(self) -> None:
         if self._parquet is not None:
@@ -162,6 +171,30 @@ class TableWriter:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def json_safe(value):
+    """``value`` with every NaN/inf float (also inside lists and dicts) replaced by None: valid JSON."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "tolist") and hasattr(value, "dtype"):  # numpy scalars and arrays
+        return json_safe(value.tolist())
+    return value
+
+
+def json_line(record) -> str:
+    """One JSON document on one line for ``record``, valid for any content (``allow_nan=False`` as a
+    backstop). U+2028, U+2029 and U+0085 are escaped: JSON allows them raw inside strings, but
+    readers that split on every Unicode line break (``str.splitlines``, older JavaScript) would cut
+    the record in two."""
+    text = json.dumps(json_safe(record), ensure_ascii=False, default=_json_default, allow_nan=False)
+    if "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+    return text
 
 
 def _json_default(value):

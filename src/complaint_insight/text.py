@@ -56,7 +56,9 @@ def coerce_text(value: Any, *, row: Any = None) -> str:
     if isinstance(value, (Number, Decimal)) and not isinstance(value, complex):
         return str(value)
     where = f"row {row!r}: " if row is not None else ""
-    raise TypeError(f"{where}expected text (str), got {type(value).__name__}")
+    from complaint_insight.errors import InputTypeError
+
+    raise InputTypeError(f"{where}expected text (str), got {type(value).__name__}")
 
 
 def strip_html(text: str) -> str:

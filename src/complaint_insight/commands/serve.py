@@ -13,7 +13,8 @@ def register(sub) -> None:
         help="run the HTTP API and the staff page (needs the 'serve' extra)",
         description="Serve POST /v1/triage, GET /healthz, /openapi.json and the staff page at /. "
         "Settings come from COMPLAINT_INSIGHT_* environment variables (see docs/service.md): "
-        "API_TOKEN, MAX_BATCH_ITEMS, MAX_REQUEST_BYTES, MAX_TEXT_CHARS, CLASSIFIER, THRESHOLD, STAFF_PAGE.",
+        "API_TOKEN, MAX_BATCH_ITEMS, MAX_REQUEST_BYTES, MAX_TEXT_CHARS, CLASSIFIER, THRESHOLD, STAFF_PAGE, "
+        "HEADER_TIMEOUT_S, BODY_TIMEOUT_S, MAX_CONNECTIONS.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -65,9 +66,14 @@ def run(args) -> int:
             "anyone who can reach this address can use the API",
             file=sys.stderr,
         )
+    from complaint_insight.service.slow_clients import HeaderTimeoutH11Protocol
+
     common = dict(
         host=args.host, port=args.port, log_level=args.log_level, log_config=log_config(args.log_level),
         access_log=False, server_header=False, proxy_headers=False,
+        # Slow clients are bounded: headers within header_timeout_s, idle keep-alive 5 s, and at most
+        # max_connections at once (503 beyond, so a flood cannot exhaust file descriptors).
+        http=HeaderTimeoutH11Protocol, timeout_keep_alive=5, limit_concurrency=settings.max_connections,
     )
     if args.workers == 1:
         uvicorn.run(create_app(settings), **common)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from complaint_insight.artifacts import verify
+from complaint_insight.artifacts import ArtifactError, verify
 
 
 class StaticEmbedder:
@@ -20,7 +20,10 @@ class StaticEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for the network
         from model2vec import StaticModel
 
-        self._model = StaticModel.from_pretrained(str(self.path))
+        try:
+            self._model = StaticModel.from_pretrained(str(self.path))
+        except Exception as exc:  # safetensors/tokenizers/json raise their own types for corrupt files
+            raise ArtifactError(f"{self.path}: not a readable static embedder: {exc}") from None
         self.dim = int(self._model.dim)
         self.name = f"static:{self.path.name}@{manifest['files']['model.safetensors']['sha256'][:12]}"
         self.batch_size = batch_size

@@ -14,6 +14,7 @@ from complaint_insight.service.auth import require_token
 from complaint_insight.service.body_limit import BodySizeLimit
 from complaint_insight.service.models import LazyModels
 from complaint_insight.service.settings import ServiceSettings, load_settings
+from complaint_insight.service.slow_clients import ReceiveTimeout
 
 # Modules in service/routes. API routes sit behind the optional bearer token.
 OPEN_ROUTES = ("health",)
@@ -76,6 +77,7 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _validation_error)
     # Added last = outermost: the access log sees every response, including 413s.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(ReceiveTimeout, seconds=settings.body_timeout_s)
     app.add_middleware(AccessLog)
     return app
 

@@ -471,7 +471,7 @@ class Categoriser(BaseEstimator):
         statuses = [content_status(s) for s in strings]
         self._ready()
         p = sigmoid(self._logits([s if st == "ok" else "" for s, st in zip(strings, statuses)]))
-        assigned = self.assign(p) & np.array([st == "ok" for st in statuses])[:, None]
+        assigned = self.assign(p) & np.array([st == "ok" for st in statuses], dtype=bool)[:, None]  # dtype: an empty batch is bool too
         thresholds = self._thresholds()
         results = []
         for i, status in enumerate(statuses):

@@ -8,6 +8,7 @@ that — JSON for structure, vocabularies and the taxonomy; a NumPy archive read
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -62,19 +63,23 @@ def read(folder: Path, cls):
     model.taxonomy_ = taxonomy
     model.classes_ = np.array(taxonomy.predicted_ids, dtype=object)
     model.calibration_ = document["calibration"]
-    with np.load(folder / WEIGHTS, allow_pickle=False) as weights:
-        for name in _ARRAYS:
-            if name.rstrip("_") in weights:
-                setattr(model, name, weights[name.rstrip("_")])
-        if document["fitted"]:
-            model.n_train_rows_ = document["n_train_rows"]
-            model.trained_ = model.trained_.astype(bool)
-            model.vectorizers_ = {}
-            for block in document["blocks"]:
-                config = dict(block["vectorizer"])
-                config["ngram_range"] = tuple(config["ngram_range"])
-                vectorizer = TfidfVectorizer(dtype=np.float32, **config)
-                vectorizer.vocabulary_ = {term: i for i, term in enumerate(block["vocabulary"])}
-                vectorizer.idf_ = weights[f"{block['name']}_idf"]
-                model.vectorizers_[block["name"]] = vectorizer
+    try:
+        with np.load(folder / WEIGHTS, allow_pickle=False) as weights:
+            for name in _ARRAYS:
+                if name.rstrip("_") in weights:
+                    setattr(model, name, weights[name.rstrip("_")])
+            if document["fitted"]:
+                model.n_train_rows_ = document["n_train_rows"]
+                model.trained_ = model.trained_.astype(bool)
+                model.vectorizers_ = {}
+                for block in document["blocks"]:
+                    config = dict(block["vectorizer"])
+                    config["ngram_range"] = tuple(config["ngram_range"])
+                    vectorizer = TfidfVectorizer(dtype=np.float32, **config)
+                    vectorizer.vocabulary_ = {term: i for i, term in enumerate(block["vocabulary"])}
+                    vectorizer.idf_ = weights[f"{block['name']}_idf"]
+                    model.vectorizers_[block["name"]] = vectorizer
+    except (ValueError, OSError, EOFError, KeyError, AttributeError, zipfile.BadZipFile) as exc:
+        # ValueError is numpy refusing an array that would need pickle; the rest are corrupt or incomplete files.
+        raise artifacts.ArtifactError(f"{folder / WEIGHTS}: refused: {exc}") from None
     return model

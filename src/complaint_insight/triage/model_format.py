@@ -8,6 +8,7 @@ run code, and loading takes a fraction of a second (skops took ~4 s for the same
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,7 @@ def read(folder: Path) -> tuple[dict, dict[str, np.ndarray]]:
     try:
         with np.load(folder / WEIGHTS, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
-    except ValueError as exc:  # raised when an array would need pickle
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:  # ValueError: an array would need pickle
         raise artifacts.ArtifactError(f"{folder / WEIGHTS}: refused: {exc}") from None
     return doc, arrays
 
