@@ -64,7 +64,7 @@ def test_no_personal_data_is_published(log):
     text = you_said_we_did(log, statuses=["done", "in_progress", "planned", "abandoned"])
     for private in ("Sister Jones", "jane.doe", "Mr Smith", "07700 900123", "shuttle"):
         assert private not in text
-    assert "[removed]" in text  # the name and number inside an action text were caught
+    assert "[NAME]" in text and "[PHONE]" in text  # the name and number inside an action text were caught
     assert "Cold food" in text and "We have agreed to hot trolleys on every ward by June 2024." in text
 
 
@@ -76,9 +76,18 @@ def test_period_filter_plain_text_and_empty(log):
 
 def test_redact_and_bad_templates(tmp_path, log):
     assert redact("Ring 020 7946 0018 or write to a.b@c.org, NHS no 943 476 5919, SW1A 1AA") == (
-        "Ring [removed] or write to [removed], NHS no [removed], [removed]"
+        "Ring [PHONE] or write to [EMAIL], NHS no [NHS_NUMBER], [POSTCODE]"
     )
     bad = tmp_path / "t.yaml"
     bad.write_text("title: x\n")
     with pytest.raises(ConfigError, match="invalid 'you said, we did' templates"):
         you_said_we_did(log, templates=bad)
+
+
+def test_markdown_summary_escapes_html(tmp_path):
+    log = SQLiteLearningLog(tmp_path / "l.sqlite")
+    log.add(LogEntry(theme_id="w", theme_label="Waiting <script>alert(1)</script>",
+                     action_text="Added <b>more</b> chairs", owner="ward manager", date_agreed="2024-01-01",
+                     status="done"))
+    text = you_said_we_did(log)
+    assert "<script>" not in text and "&lt;script&gt;" in text and "<b>" not in text

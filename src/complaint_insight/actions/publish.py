@@ -1,15 +1,14 @@
 """'You said, we did': plain-English summaries of the learning log, for publication.
 
 Only the theme, the action and whether complaints fell are published; owners, evidence, names
-and measured figures are not. Text is passed through a redaction step (e-mail addresses, phone
-and NHS numbers, postcodes, titles with names) as a safety net, but the log should hold no
+and measured figures are not. Text is passed through ``complaint_insight.privacy.redact`` as a safety net, but the log should hold no
 personal data in the first place, and a person should read the summary before it is published.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import html
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -20,17 +19,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from complaint_insight.actions.log import STATUSES, LearningLog, LogEntry, normalise_status, open_log
 from complaint_insight.errors import ConfigError, InputError
 from complaint_insight.resources import package_data
-
-_REDACTIONS = (
-    re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),  # e-mail
-    re.compile(r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b"),  # NHS number (3-3-4)
-    re.compile(r"(?<![\w+])(?:\+44\s?|0)\d(?:[\s-]?\d){8,9}\b"),  # UK phone
-    re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),  # postcode
-    re.compile(
-        r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Nurse|Sister)\.?\s+[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?"
-    ),  # title + name
-)
-
 
 class Templates(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -57,9 +45,15 @@ def load_templates(path: str | Path | None = None) -> Templates:
 
 
 def redact(text: str) -> str:
-    for pattern in _REDACTIONS:
-        text = pattern.sub("[removed]", text)
-    return text
+    """The library's personal-data redactor (one implementation for every outbound text)."""
+    from complaint_insight.privacy import redact as redact_personal_data
+
+    return redact_personal_data(text)
+
+
+def _markdown_safe(text: str) -> str:
+    # Log text is typed by staff; in Markdown, raw "<script>" would pass through a Markdown-to-HTML renderer.
+    return html.escape(text, quote=False)
 
 
 def you_said_we_did(
@@ -93,9 +87,11 @@ def you_said_we_did(
         by_theme.setdefault(entry.theme_label, []).append(entry)
     for theme, group in by_theme.items():
         said = tpl.you_said.format(theme=redact(theme.rstrip(". ")))
+        said = _markdown_safe(said) if markdown else said
         lines.append(f"## {said}" if markdown else said)
         for entry in group:
-            lines.append(("- " if markdown else "  ") + _we_did(entry, tpl))
+            sentence = _we_did(entry, tpl)
+            lines.append("- " + _markdown_safe(sentence) if markdown else "  " + sentence)
         lines.append("")
     return "\n".join(lines)
 
