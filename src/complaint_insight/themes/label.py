@@ -32,54 +32,66 @@ _GENERIC = frozenset(
 
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
+    # spaCy's English stop-word list, read from its module file: importing spaCy itself costs seconds.
+    import importlib.util
+    from pathlib import Path
 
-    return frozenset(STOP_WORDS) | {"n't", "nt", "im", "ive", "dont", "didnt", "cant", "wont", "isnt", "wasnt"}
+    words: set[str] = set()
+    spec = importlib.util.find_spec("spacy")
+    path = Path(spec.origin).parent / "lang" / "en" / "stop_words.py" if spec and spec.origin else None
+    if path is not None and path.is_file():
+        module_spec = importlib.util.spec_from_file_location("_ci_spacy_en_stop_words", path)
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+        words = set(module.STOP_WORDS)
+    return frozenset(words) | {"n't", "nt", "im", "ive", "dont", "didnt", "cant", "wont", "isnt", "wasnt"}
 
 
 @lru_cache(maxsize=1)
-def _lemma_table():
-    try:
-        from spacy.lookups import load_lookups
+def _lemma_table() -> dict[str, str]:
+    # spacy-lookups-data's English lookup lemmas (a gzipped JSON dict), read directly for the same reason.
+    import gzip
+    import importlib.util
+    import json
+    from pathlib import Path
 
-        return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-    except Exception:  # spacy-lookups-data missing: fall back to surface forms
-        return None
+    spec = importlib.util.find_spec("spacy_lookups_data")
+    if spec is None or not spec.origin:
+        return {}  # lemmas missing: phrases are counted by surface form
+    path = Path(spec.origin).parent / "data" / "en_lemma_lookup.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
 
 
-@lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
-    table = _lemma_table()
-    if table is None:
-        return word
-    found = table.get(word)
-    return found if isinstance(found, str) and found else word
+    return _lemma_table().get(word, word)
 
 
 def phrases(text: str, max_n: int = 4) -> list[tuple[str, str]]:
     """(lemma key, surface form) of every candidate n-gram in ``text`` (repeats kept)."""
     stop = _stop_words()
+    lemmas = _lemma_table()
     out = []
     for chunk in _PHRASE_SPLIT.split(text.lower()):
         words = _WORD.findall(chunk.replace("\u2019", "'"))
         n_words = len(words)
-        for i, first in enumerate(words):
-            if first in stop or len(first) < 3:
+        if not n_words:
+            continue
+        lem = [lemmas.get(w, w) for w in words]
+        # Per word: may it end/start a phrase (content word), may it sit inside one (content or connector)?
+        edge = [w not in stop and len(w) >= 2 for w in words]
+        inner_ok = [e or w in _CONNECTORS for w, e in zip(words, edge)]
+        for i in range(n_words):
+            if not edge[i]:
                 continue
-            for n in range(1, max_n + 1):
-                j = i + n
-                if j > n_words:
-                    break
-                last = words[j - 1]
-                inner = words[i + 1 : j - 1]
-                if any(w in stop and w not in _CONNECTORS for w in inner):
+            for j in range(i + 1, min(i + max_n, n_words) + 1):
+                if j - i > 2 and not inner_ok[j - 2]:
                     break  # a longer n-gram would contain the same stop word
-                if last in stop or len(last) < 3:
+                if not edge[j - 1]:
                     continue
-                if n == 1 and first in _GENERIC:
+                if j - i == 1 and words[i] in _GENERIC:
                     continue
-                span = words[i:j]
-                out.append((" ".join(lemma(w) for w in span), " ".join(span)))
+                out.append((" ".join(lem[i:j]), " ".join(words[i:j])))
     return out
 
 

@@ -28,6 +28,24 @@ def theme_id(number: int) -> str:
     return f"T{number:02d}"
 
 
+_FAST: dict[int, object] = {}
+
+
+def fast_embedder(spec):
+    """The embedder for ``spec``; the static one wrapped to tokenise each distinct word once (same vectors)."""
+    from complaint_insight.embed import get_embedder
+    from complaint_insight.embed.static import StaticEmbedder
+
+    embedder = get_embedder(spec)
+    if isinstance(embedder, StaticEmbedder):
+        if id(embedder) not in _FAST:
+            from complaint_insight.embed.wordcache import WordCachedEncoder
+
+            _FAST[id(embedder)] = WordCachedEncoder(embedder)
+        return _FAST[id(embedder)]
+    return embedder
+
+
 def embed_texts(embedder, texts: list[str], chunk: int = 100_000) -> np.ndarray:
     """Embed in chunks (bounded memory for the tokeniser) into one float32 array."""
     out = np.empty((len(texts), embedder.dim), dtype=np.float32)
@@ -75,9 +93,7 @@ class ThemeModel(ClusterMixin, TransformerMixin, BaseEstimator):
             raise InputError(f"expected a list of texts or a DataFrame, got {type(X).__name__}") from None
 
     def _embedder(self):
-        from complaint_insight.embed import get_embedder
-
-        return get_embedder(self.embedder)
+        return fast_embedder(self.embedder)
 
     def _prepare(self, X) -> tuple[Canonical, np.ndarray]:
         texts = self._texts(X)
