@@ -8,6 +8,8 @@ a high quantile of the fitted texts' distances), in which case it is "unassigned
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin, clone
@@ -96,6 +98,19 @@ class ThemeModel(ClusterMixin, TransformerMixin, BaseEstimator):
         return fast_embedder(self.embedder)
 
     def _prepare(self, X) -> tuple[Canonical, np.ndarray]:
+        from scipy import sparse
+
+        if sparse.issparse(X):
+            raise TypeError("sparse input is not supported: pass texts, or a dense array of embeddings")
+        if isinstance(X, list) and X and isinstance(X[0], (list, tuple, np.ndarray)):
+            X = np.asarray(X)  # rows of numbers: embeddings
+        elif hasattr(X, "__array__") and not isinstance(X, (np.ndarray, pd.DataFrame, pd.Series)):
+            X = np.asarray(X)
+        if isinstance(X, np.ndarray) and X.ndim == 1 and X.dtype.kind in "fiubc":
+            raise ValueError("expected texts or a 2-D array of embeddings, got a 1-D numeric array. "
+                             "Reshape your data with array.reshape(-1, 1) if it holds one feature")
+        if _is_embedding_matrix(X):
+            return self._prepare_embeddings(X)
         texts = self._texts(X)
         try:
             can = canonicalise(texts)
@@ -103,15 +118,35 @@ class ThemeModel(ClusterMixin, TransformerMixin, BaseEstimator):
             raise InputError(str(exc)) from None
         return can, embed_texts(self._embedder(), can.texts)
 
+    def _prepare_embeddings(self, X) -> tuple[Canonical, np.ndarray]:
+        """Rows of a numeric 2-D array are taken as precomputed embeddings (no text, so no labels)."""
+        from sklearn.utils.validation import check_array
+
+        E = check_array(X, dtype=[np.float32, np.float64], ensure_min_samples=1)
+        if hasattr(self, "cluster_centers_") and E.shape[1] != self.cluster_centers_.shape[1]:
+            raise ValueError(f"X has {E.shape[1]} features, but ThemeModel is expecting "
+                             f"{self.cluster_centers_.shape[1]} features as input")
+        if E.shape[1] < 2:
+            raise ValueError(f"cosine themes need embeddings with at least 2 dimensions; got {E.shape[1]} feature(s)")
+        E = normalise(E)
+        keys = [row.tobytes().hex() for row in E]
+        can = canonicalise(None, cleaned=keys)
+        _, first = np.unique(can.row_index, return_index=True)
+        # No text to label or quote: themes are named by their ids.
+        can = dataclasses.replace(can, texts=[""] * len(can.texts))
+        return can, E[first[-len(can.texts):]] if len(can.texts) else E[:0]
+
     # ------------------------------------------------------------------ fit
     def fit(self, X, y=None):
         can, E = self._prepare(X)
         self._fit_canonical(can, E)
+        self.n_features_in_ = E.shape[1] if _is_embedding_matrix(X) else 1
         return self
 
     def _fit_canonical(self, can: Canonical, E: np.ndarray) -> None:
         if len(can.texts) < 2:
-            raise InputError(f"need at least 2 distinct non-empty texts to find themes, got {len(can.texts)}")
+            raise InputError(f"need at least 2 distinct non-empty texts to find themes, got {len(can.texts)} "
+                             f"(n_samples={len(can.texts)})")
         if self.n_themes is None:
             choice = choose_n_themes(E, can.counts, min_themes=self.min_themes, max_themes=self.max_themes,
                                      random_state=self.random_state)
@@ -298,12 +333,24 @@ class ThemeModel(ClusterMixin, TransformerMixin, BaseEstimator):
 
         return load_theme_model(folder)
 
+    def score(self, X, y=None) -> float:
+        """Mean cosine similarity of each row to its nearest theme (higher: tighter themes)."""
+        _, dist, empty = self._nearest_rows(X)
+        return float(np.mean(1.0 - dist[~empty])) if (~empty).any() else 0.0
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
+        tags.input_tags.two_d_array = True  # precomputed embeddings
         tags.input_tags.string = True
         tags.non_deterministic = False
         return tags
+
+
+def _is_embedding_matrix(X) -> bool:
+    """Numeric 2-D arrays (and object arrays with several columns) are embeddings; 1-column text arrays are not."""
+    if not isinstance(X, np.ndarray) or X.ndim != 2:
+        return False
+    return X.dtype.kind in "fiubc" or (X.dtype.kind == "O" and X.shape[1] != 1)
 
 
 def _weighted_centroids(E, labels, weights, k) -> np.ndarray:

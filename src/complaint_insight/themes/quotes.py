@@ -18,7 +18,7 @@ def representative_quotes(texts: list[str], distances: np.ndarray, n: int = 3, m
     chosen, seen = [], set()
     for i in readable + rest:
         key = dedup_key(texts[i])
-        if key in seen:
+        if not key or key in seen:
             continue
         seen.add(key)
         text = texts[i]
