@@ -47,9 +47,14 @@ IGNORED_CODES = ("Not assigned", "Labelling not possible")
 
 
 def have_bertopic() -> bool:
+    # BERTopic imports sentence-transformers at import time, which imports transformers, which breaks
+    # on some `kernels` releases ("Either a revision or a version must be specified"). Nothing here
+    # uses either (BERTopic is given embeddings), so hide `kernels` from this process.
+    sys.modules.setdefault("kernels", None)
     try:
         import bertopic  # noqa: F401
-    except Exception:
+    except Exception as exc:
+        print(f"BERTopic not importable, skipped: {exc}", file=sys.stderr)
         return False
     return True
 
@@ -83,6 +88,7 @@ def run_ours(texts, k):
 
 
 def run_bertopic(texts, embeddings, k, seed=0):
+    have_bertopic()
     from bertopic import BERTopic
     from hdbscan import HDBSCAN
     from umap import UMAP
