@@ -16,7 +16,7 @@ from complaint_insight.service.settings import ServiceSettings, load_settings
 
 # Modules in service/routes. API routes sit behind the optional bearer token.
 OPEN_ROUTES = ("health",)
-API_ROUTES = ("triage",)
+API_ROUTES = ("triage", "themes")
 PAGE_ROUTES = ("page",)
 
 DESCRIPTION = """Triage feedback against the UK Complaint Standards: is it a complaint, what needs

@@ -24,6 +24,7 @@ class ServiceSettings(BaseSettings):
     classifier: str | None = Field(default=None, description="Classifier folder; unset = the shipped model")
     threshold: float | None = Field(default=None, ge=0.0, le=1.0, description="Complaint probability threshold")
     staff_page: bool = Field(default=True, description="Serve the staff page at /")
+    theme_model: str | None = Field(default=None, description="Theme model folder for /v1/themes; unset = none")
 
     @field_validator("api_token", mode="before")
     @classmethod
