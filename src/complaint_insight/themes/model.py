@@ -250,7 +250,8 @@ class ThemeModel(ClusterMixin, TransformerMixin, BaseEstimator):
         """The assignment of the rows ``fit`` saw, without embedding them again."""
         self._check_fitted()
         if getattr(self, "labels_", None) is None:
-            raise InputError("themes were split since fitting; call assign(texts) to assign rows again")
+            raise InputError("this model holds no row assignments from fitting (it was loaded, or a theme was "
+                             "split since); call assign(texts)")
         empty = np.isnan(self.distances_)
         idx = np.where(empty, -1, self.labels_)
         # Rows beyond the threshold keep their nearest theme's distance but are unassigned.
