@@ -22,12 +22,15 @@ _PHRASE_SPLIT = re.compile(r"[.,;:!?()\[\]{}\"/\n\r\t|]+|\s[-–—]\s")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 # Connectors allowed inside a phrase, never at its ends.
 _CONNECTORS = frozenset("for of to with at on in from about and the a an my our your their by".split())
-# Words that are frequent in any feedback and make poor labels on their own.
-_GENERIC = frozenset(
-    "thing things lot bit time really very good great nice well just get got also would could felt feel "
-    "make made way day always never still even much many one two need needs like want everything "
-    "nothing something anything everyone someone people person".split()
+# Fillers and opinion verbs: never the first or last word of a label ("feel like", "said").
+_WEAK_EDGE = frozenset(
+    "feel felt feels like think thought know knew said told say tell get got make made want wanted would could "
+    "really just also even still always never very well good great nice lot bit much many one two way need "
+    "needs needed please thank thanks".split()
 )
+# Nouns too general to be a theme on their own, fine inside a phrase ("waiting time").
+_GENERIC = frozenset("thing things time day days people person everything nothing something anything "
+                     "everyone someone staff service".split())
 
 
 @lru_cache(maxsize=1)
@@ -79,8 +82,8 @@ def phrases(text: str, max_n: int = 4) -> list[tuple[str, str]]:
             continue
         lem = [lemmas.get(w, w) for w in words]
         # Per word: may it end/start a phrase (content word), may it sit inside one (content or connector)?
-        edge = [w not in stop and len(w) >= 2 for w in words]
-        inner_ok = [e or w in _CONNECTORS for w, e in zip(words, edge)]
+        edge = [w not in stop and w not in _WEAK_EDGE and "'" not in w and len(w) >= 2 for w in words]
+        inner_ok = [e or w in _CONNECTORS or w in _WEAK_EDGE for w, e in zip(words, edge)]
         for i in range(n_words):
             if not edge[i]:
                 continue
