@@ -15,8 +15,12 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 
 
 def normalise(X: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero); already-normalised input is returned as is,
+    because a copy of a million embeddings costs a gigabyte."""
     X = np.asarray(X, dtype=np.float32)
     norms = np.linalg.norm(X, axis=1, keepdims=True)
+    if np.all((np.abs(norms - 1.0) < 1e-5) | (norms == 0)):
+        return X
     return X / np.maximum(norms, 1e-12)
 
 

@@ -355,9 +355,12 @@ def _is_embedding_matrix(X) -> bool:
 
 
 def _weighted_centroids(E, labels, weights, k) -> np.ndarray:
-    sums = np.zeros((k, E.shape[1]), dtype=np.float64)
-    np.add.at(sums, labels, E * weights[:, None])
-    return normalise(sums)
+    """Normalised weighted mean per theme; a sparse (themes x texts) product, no float64 copy of E."""
+    from scipy import sparse
+
+    membership = sparse.csr_matrix((np.asarray(weights, dtype=np.float32), (labels, np.arange(len(labels)))),
+                                   shape=(k, len(labels)))
+    return normalise(np.asarray(membership @ E))
 
 
 def _weighted_quantile(values, weights, q: float) -> float:
