@@ -23,6 +23,9 @@ def register(sub) -> None:
     parser.add_argument("--n-themes", type=int, default=None, metavar="K", help="number of themes (default: automatic)")
     parser.add_argument("--min-themes", type=int, default=5, help="smallest automatic number of themes (default 5)")
     parser.add_argument("--max-themes", type=int, default=40, help="largest automatic number of themes (default 40)")
+    parser.add_argument("--granularity", type=float, default=0.75, metavar="T",
+                        help="automatic choice: the most themes scoring at least T x the best silhouette "
+                        "(default 0.75; lower gives more, finer themes)")
     parser.add_argument("--embedder", default="static", help="'static' (default), 'minilm' or a model folder")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--model", default=None, metavar="DIR", help="assign with a saved theme model instead of fitting")
@@ -61,6 +64,8 @@ def run(args) -> int:
         raise InputError("OUTPUT must be a different file from INPUT")
     if args.n_themes is not None and args.n_themes < 1:
         raise InputError("--n-themes must be at least 1")
+    if not 0 < args.granularity <= 1:
+        raise InputError("--granularity must be in (0, 1]")
     if args.model and args.n_themes is not None:
         raise InputError("--model assigns saved themes; --n-themes only applies when fitting")
     frame = read_table(args.input)
@@ -72,7 +77,8 @@ def run(args) -> int:
         assigned = model.assign(frame)
     else:
         model = ThemeModel(args.n_themes, embedder=args.embedder, min_themes=args.min_themes,
-                           max_themes=args.max_themes, text_column=args.text_column, random_state=args.seed)
+                           max_themes=args.max_themes, selection_tolerance=args.granularity,
+                           text_column=args.text_column, random_state=args.seed)
         model.fit(frame)
         assigned = model.fitted_assignments(frame.index)
         if args.n_themes is None and not args.quiet:

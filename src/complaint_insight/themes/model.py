@@ -66,7 +66,8 @@ class ThemeModel(ClusterMixin, TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, n_themes: int | None = None, *, embedder="static", clusterer=None, labeller=None,
-                 min_themes: int = 5, max_themes: int = 40, outlier_quantile: float = 0.995,
+                 min_themes: int = 5, max_themes: int = 40, selection_tolerance: float = 0.75,
+                 outlier_quantile: float = 0.995,
                  text_column: str = "text", random_state: int | None = 0):
         self.n_themes = n_themes
         self.embedder = embedder
@@ -74,6 +75,7 @@ class ThemeModel(ClusterMixin, TransformerMixin, BaseEstimator):
         self.labeller = labeller
         self.min_themes = min_themes
         self.max_themes = max_themes
+        self.selection_tolerance = selection_tolerance
         self.outlier_quantile = outlier_quantile
         self.text_column = text_column
         self.random_state = random_state
@@ -149,7 +151,7 @@ class ThemeModel(ClusterMixin, TransformerMixin, BaseEstimator):
                              f"(n_samples={len(can.texts)})")
         if self.n_themes is None:
             choice = choose_n_themes(E, can.counts, min_themes=self.min_themes, max_themes=self.max_themes,
-                                     random_state=self.random_state)
+                                     random_state=self.random_state, tolerance=self.selection_tolerance)
             k = choice.chosen
         else:
             k = int(self.n_themes)

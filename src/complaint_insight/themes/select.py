@@ -31,7 +31,8 @@ def candidate_counts(n_texts: int, min_themes: int, max_themes: int) -> list[int
 
 
 def choose_n_themes(X: np.ndarray, weights: np.ndarray, *, min_themes: int, max_themes: int,
-                    sample_size: int = 4000, random_state: int | None = 0) -> ThemeCountChoice:
+                    sample_size: int = 4000, random_state: int | None = 0,
+                    tolerance: float = TOLERANCE) -> ThemeCountChoice:
     head = slice(0, min(len(X), sample_size))
     sample, w = X[head], weights[head]
     candidates = candidate_counts(len(sample), min_themes, max_themes)
@@ -51,7 +52,7 @@ def choose_n_themes(X: np.ndarray, weights: np.ndarray, *, min_themes: int, max_
         return ThemeCountChoice(method="fallback", chosen=k, sample_size=len(sample),
                                 explanation="no candidate split the texts; using the smallest count")
     best_score = max(scores.values())
-    best = max(k for k, s in scores.items() if s >= TOLERANCE * best_score) if best_score > 0 else \
+    best = max(k for k, s in scores.items() if s >= tolerance * best_score) if best_score > 0 else \
         max(scores, key=lambda k: (scores[k], -k))
     table = ", ".join(f"{k}: {s:.3f}" for k, s in scores.items())
     return ThemeCountChoice(
@@ -61,7 +62,7 @@ def choose_n_themes(X: np.ndarray, weights: np.ndarray, *, min_themes: int, max_
         scores=scores,
         explanation=(
             f"chose {best} themes: the most themes whose cosine silhouette ({scores[best]:.3f}) is at least "
-            f"{TOLERANCE:.0%} of the best ({best_score:.3f}), among {len(scores)} candidates on a sample of "
+            f"{tolerance:.0%} of the best ({best_score:.3f}), among {len(scores)} candidates on a sample of "
             f"{len(sample)} distinct texts (silhouette by number of themes: {table}); use --n-themes to override"
         ),
     )

@@ -15,7 +15,8 @@ from complaint_insight.artifacts import ArtifactError, read_json, verify, write_
 from complaint_insight.themes.result import Theme, ThemeCountChoice
 
 KIND = "theme-model"
-_PARAMS = ("n_themes", "min_themes", "max_themes", "outlier_quantile", "text_column", "random_state")
+_PARAMS = ("n_themes", "min_themes", "max_themes", "selection_tolerance", "outlier_quantile", "text_column",
+           "random_state")
 
 
 def save_theme_model(model, folder) -> Path:
@@ -55,7 +56,7 @@ def load_theme_model(folder):
         with np.load(folder / "centroids.npz", allow_pickle=False) as npz:
             centroids = np.ascontiguousarray(npz["centroids"], dtype=np.float32)
         params = data["params"]
-        model = ThemeModel(**{p: params[p] for p in _PARAMS}, embedder=params["embedder"])
+        model = ThemeModel(**{p: params[p] for p in _PARAMS if p in params}, embedder=params["embedder"])
         model.themes_ = [Theme(**t) for t in data["themes"]]
         model.selection_ = ThemeCountChoice(**data["selection"])
         model.distance_threshold_ = float(data["distance_threshold"])
