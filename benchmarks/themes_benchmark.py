@@ -36,12 +36,12 @@ sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score  # noqa: E402
+import numpy as np
+import pandas as pd
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from complaint_insight.datasets import have_shared_datasets, load_corpus, load_nhs_fft  # noqa: E402
-from complaint_insight.evaluation import markdown_table  # noqa: E402
+from complaint_insight.datasets import have_shared_datasets, load_corpus, load_nhs_fft
+from complaint_insight.evaluation import markdown_table
 
 IGNORED_CODES = ("Not assigned", "Labelling not possible")
 
@@ -53,7 +53,7 @@ def have_bertopic() -> bool:
     sys.modules.setdefault("kernels", None)
     try:
         import bertopic  # noqa: F401
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a broken optional install fails in many ways; skip it
         print(f"BERTopic not importable, skipped: {exc}", file=sys.stderr)
         return False
     return True
@@ -243,7 +243,7 @@ def speed_section(sizes, bertopic_sizes) -> str:
     jobs = [(n, "ours") for n in sizes] + [(n, "bertopic") for n in bertopic_sizes]
     for n, method in jobs:
         proc = subprocess.run([sys.executable, __file__, "--worker", method, "--n", str(n)], env=env,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             print(proc.stderr[-3000:], file=sys.stderr)
             rows.append({"rows": n, "method": method, "total s": float("nan")})
@@ -282,24 +282,24 @@ def main() -> int:
     command = "python benchmarks/themes_benchmark.py " + " ".join(sys.argv[1:])
     parts = [
         "# Themes\n",
-        f"Measured with `{command.strip()}` on {os.cpu_count()} CPU cores, {args.note}. "
-        f"BERTopic {'0.17.4 included' if use_bertopic else 'not installed: skipped'}. "
-        "Method and data: see the docstring of `benchmarks/themes_benchmark.py`.\n",
+        (f"Measured with `{command.strip()}` on {os.cpu_count()} CPU cores, {args.note}. "
+         f"BERTopic {'0.17.4 included' if use_bertopic else 'not installed: skipped'}. "
+         "Method and data: see the docstring of `benchmarks/themes_benchmark.py`.\n"),
     ]
     if not args.skip_quality:
         quality, stability = quality_section(use_bertopic)
         parts += ["## Agreement with human codes (NHS FFT, first QDC category per comment)\n",
-                  "NMI/ARI against each comment's first code; unassigned/outlier rows count as one more cluster. "
-                  "`seconds` includes embedding for ours, not for BERTopic/KMeans (given embeddings).\n",
+                  ("NMI/ARI against each comment's first code; unassigned/outlier rows count as one more cluster. "
+                   "`seconds` includes embedding for ours, not for BERTopic/KMeans (given embeddings).\n"),
                   quality + "\n", "## Stability (NHS FFT, all comments)\n", stability + "\n"]
     if not args.skip_speed:
         sizes = [int(s) for s in args.sizes.split(",") if s]
         bert_sizes = [int(s) for s in args.bertopic_sizes.split(",") if s] if use_bertopic else []
         parts += ["## Speed and peak memory (synthetic sets from real sentences, 2 threads)\n",
-                  "Automatic number of themes. Times are wall-clock seconds (the `s` columns) and CPU seconds "
-                  "used by the process (`CPU s`, user + system, summed over threads; on a shared machine this is "
-                  "the steadier figure). Peak RSS is the whole process (Python, models, the input texts). "
-                  "Targets: 100k rows <= 60 s, 1M rows <= 10 min, peak <= 4 GB on 2 cores.\n",
+                  ("Automatic number of themes. Times are wall-clock seconds (the `s` columns) and CPU seconds "
+                   "used by the process (`CPU s`, user + system, summed over threads; on a shared machine this is "
+                   "the steadier figure). Peak RSS is the whole process (Python, models, the input texts). "
+                   "Targets: 100k rows <= 60 s, 1M rows <= 10 min, peak <= 4 GB on 2 cores.\n"),
                   speed_section(sizes, bert_sizes) + "\n"]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text("\n".join(parts), encoding="utf-8")

@@ -1,6 +1,5 @@
 import json
 
-import pandas as pd
 import pytest
 
 from complaint_insight.cli import main

@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 
 from complaint_insight.errors import InputError

@@ -2,10 +2,10 @@ import pytest
 
 pytest.importorskip("fastapi")
 pytest.importorskip("pydantic_settings")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from complaint_insight.service import ServiceSettings, create_app  # noqa: E402
-from complaint_insight.triage import Triager  # noqa: E402
+from complaint_insight.service import ServiceSettings, create_app
+from complaint_insight.triage import Triager
 
 
 @pytest.fixture(scope="module")

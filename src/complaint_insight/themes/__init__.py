@@ -20,5 +20,13 @@ def load_theme_model(folder) -> ThemeModel:
     return _load(folder)
 
 
-__all__ = ["ThemeModel", "SphericalKMeans", "PhraseLabeller", "Theme", "ThemeCountChoice", "UNASSIGNED",
-           "clean_for_themes", "load_theme_model"]
+__all__ = [
+    "UNASSIGNED",
+    "PhraseLabeller",
+    "SphericalKMeans",
+    "Theme",
+    "ThemeCountChoice",
+    "ThemeModel",
+    "clean_for_themes",
+    "load_theme_model",
+]

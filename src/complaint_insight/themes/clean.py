@@ -14,14 +14,14 @@ from complaint_insight.text import clean_for_model, coerce_text
 _PLACEHOLDER = re.compile(r"\b(?:URL|@USER)\b|@\w+")
 _GREETING = re.compile(
     r"^\s*(?:(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))(?:\s+[\w.'-]+){0,3}?\s*(?:[,!:\n]+|\.\s|$)\s*)+",
-    re.I,
+    re.IGNORECASE,
 )
 # A sign-off closes the text after a sentence boundary and is followed by a name at most.
 _SIGN_OFF = re.compile(
     r"(?:(?<=[.!?,\n])|^)\s*(?:(?:many |kind |best |warm )?regards|many thanks|thanks?(?: you)?(?: (?:so|very) much)?"
     r"(?: in advance| again)?|cheers|yours (?:sincerely|faithfully|truly)|sincerely|best wishes)"
     r"(?:[,.!\s]+[A-Z][\w.'-]*){0,3}[\s,.!]*$",
-    re.I,
+    re.IGNORECASE,
 )
 _SPACE = re.compile(r"\s+")
 

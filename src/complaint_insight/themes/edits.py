@@ -94,7 +94,7 @@ def split(model, tid: str, X, n: int = 2):
     if n < 2:
         raise InputError("split needs n >= 2")
     can, E = model._prepare(X)
-    idx, dist = nearest(E, model.cluster_centers_)
+    idx, _ = nearest(E, model.cluster_centers_)
     members = np.flatnonzero(idx == pos)
     if len(members) < n * 2:
         raise InputError(f"theme {tid} has {len(members)} distinct texts in the data given; too few to split in {n}")
@@ -210,4 +210,4 @@ def _resplit(new, tid: str, edit: dict, can, E, old) -> None:
     new.n_themes_ = len(new.themes_)
 
 
-__all__ = ["rename", "merge", "split", "carry_over", "MIN_MATCH_SIMILARITY"]
+__all__ = ["MIN_MATCH_SIMILARITY", "carry_over", "merge", "rename", "split"]

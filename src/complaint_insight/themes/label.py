@@ -20,17 +20,23 @@ from sklearn.base import BaseEstimator
 
 _PHRASE_SPLIT = re.compile(r"[.,;:!?()\[\]{}\"/\n\r\t|]+|\s[-–—]\s")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Connectors allowed inside a phrase, never at its ends.
-_CONNECTORS = frozenset("for of to with at on in from about and the a an my our your their by".split())
+_CONNECTORS = _words("for of to with at on in from about and the a an my our your their by")
 # Fillers and opinion verbs: never the first or last word of a label ("feel like", "said").
-_WEAK_EDGE = frozenset(
+_WEAK_EDGE = _words(
     "feel felt feels like think thought know knew said told say tell get got make made want wanted would could "
     "really just also even still always never very well good great nice lot bit much many one two way need "
-    "needs needed please thank thanks".split()
+    "needs needed please thank thanks"
 )
 # Nouns too general to be a theme on their own, fine inside a phrase ("waiting time").
-_GENERIC = frozenset("thing things time day days people person everything nothing something anything "
-                     "everyone someone staff service".split())
+_GENERIC = _words("thing things time day days people person everything nothing something anything "
+                   "everyone someone staff service")
 
 
 @lru_cache(maxsize=1)

@@ -187,7 +187,7 @@ class ThemeModel(ClusterMixin, TransformerMixin, BaseEstimator):
         described = _describe(labeller, can.texts, E, labels, dist, centers)
         self.themes_ = [
             Theme(id=theme_id(i + 1), label=d["label"] or theme_id(i + 1), key_phrases=d["key_phrases"],
-                  size=int(round(sizes[i])), quotes=d["quotes"])
+                  size=int(np.rint(sizes[i])), quotes=d["quotes"])
             for i, d in enumerate(described)
         ]
         self.next_id_ = len(self.themes_) + 1
@@ -204,7 +204,7 @@ class ThemeModel(ClusterMixin, TransformerMixin, BaseEstimator):
         """Re-derive row assignments and theme sizes after themes were edited (refit carry-over)."""
         labels, dist = nearest(E, self.cluster_centers_)
         sizes = np.bincount(labels, weights=can.counts, minlength=len(self.themes_))
-        self.themes_ = [t.model_copy(update={"size": int(round(sizes[i]))}) for i, t in enumerate(self.themes_)]
+        self.themes_ = [t.model_copy(update={"size": int(np.rint(sizes[i]))}) for i, t in enumerate(self.themes_)]
         self._set_fitted_rows(can, labels, dist)
 
     # ------------------------------------------------------------------ use
@@ -314,7 +314,7 @@ class ThemeModel(ClusterMixin, TransformerMixin, BaseEstimator):
 
         return split(self, theme_id, X, n=n)
 
-    def refit(self, X) -> "ThemeModel":
+    def refit(self, X) -> ThemeModel:
         """Fit a fresh model on ``X`` and carry over ids, names, merges and splits from this one."""
         from complaint_insight.themes.edits import carry_over
 
@@ -331,7 +331,7 @@ class ThemeModel(ClusterMixin, TransformerMixin, BaseEstimator):
         save_theme_model(self, folder)
 
     @classmethod
-    def load(cls, folder) -> "ThemeModel":
+    def load(cls, folder) -> ThemeModel:
         from complaint_insight.themes.store import load_theme_model
 
         return load_theme_model(folder)
