@@ -16,6 +16,8 @@ _LAZY = {
     "load_classifier": "complaint_insight.triage",
     "get_embedder": "complaint_insight.embed",
     "read_table": "complaint_insight.io",
+    "ThemeModel": "complaint_insight.themes",
+    "load_theme_model": "complaint_insight.themes",
     "write_table": "complaint_insight.io",
     "redact": "complaint_insight.privacy",
     "find_personal_data": "complaint_insight.privacy",

@@ -12,7 +12,7 @@ import sys
 from complaint_insight import __version__
 
 # Each module registers one sub-command with ``register(subparsers)``.
-COMMANDS = ("triage", "categorise", "actions", "serve", "share", "report")
+COMMANDS = ("triage", "categorise", "actions", "serve", "share", "report", "themes")
 
 
 class _Parser(argparse.ArgumentParser):

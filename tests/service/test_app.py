@@ -147,7 +147,9 @@ def test_settings_from_environment(monkeypatch):
 
 def test_openapi_schema_has_versioned_typed_paths(client):
     schema = client.get("/openapi.json").json()
-    assert set(schema["paths"]) == {"/healthz", "/v1/triage", "/v1/categorise", "/v1/actions/suggest"}
+    assert set(schema["paths"]) == {
+        "/healthz", "/v1/triage", "/v1/categorise", "/v1/actions/suggest", "/v1/themes", "/v1/themes/assign"
+    }
     operation = schema["paths"]["/v1/triage"]["post"]
     assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/TriageRequest")
     assert {"200", "401", "413", "422"} <= set(operation["responses"])

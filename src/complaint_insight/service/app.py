@@ -18,9 +18,7 @@ from complaint_insight.service.slow_clients import ReceiveTimeout
 
 # Modules in service/routes. API routes sit behind the optional bearer token.
 OPEN_ROUTES = ("health",)
-API_ROUTES = ("triage", "categorise", "actions")
-# THEMES: the lead adds "themes" here once the themes branch (ThemeModel.assign) is merged;
-# see the placeholder in service/routes/themes.py.
+API_ROUTES = ("triage", "categorise", "actions", "themes")
 PAGE_ROUTES = ("page",)
 
 DESCRIPTION = """Triage feedback against the UK Complaint Standards: is it a complaint, what needs

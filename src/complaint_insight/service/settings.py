@@ -30,6 +30,7 @@ class ServiceSettings(BaseSettings):
     header_timeout_s: float = Field(default=10.0, gt=0, description="Seconds a client has to send complete request headers")
     body_timeout_s: float = Field(default=15.0, gt=0, description="Seconds the request body may stall between two reads (408)")
     max_connections: int = Field(default=256, ge=1, description="Open connections + requests in progress; beyond it 503")
+    theme_model: str | None = Field(default=None, description="Theme model folder for /v1/themes; unset = none")
 
     @field_validator("api_token", mode="before")
     @classmethod

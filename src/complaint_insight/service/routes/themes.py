@@ -1,17 +1,93 @@
-"""PLACEHOLDER — ``POST /v1/themes/assign``, to be filled by the lead once the themes branch merges.
+"""``GET /v1/themes`` and ``POST /v1/themes/assign``: a saved theme model over HTTP.
 
-Not registered yet (``app.API_ROUTES`` does not list "themes"). The intended contract, matching
-the other /v1/ endpoints (limits via ``service.limits.check_batch``, bearer token, typed models,
-model loaded once per process through ``app.state.models``):
-
-    request:  {"model": "<theme model folder name, not a path>", "items": [{"id": ..., "text": ...}]}
-    response: {"model": ..., "results": [{"id": ..., "theme_id": ..., "label": ..., "key_phrases": [...],
-               "similarity": ...}]}   # one per item, same order; ThemeModel.assign() does the work
-
-Steps for the lead: (1) add ``LazyModels.theme_model(name)`` in service/models.py (only models under a
-configured folder, never a client path); (2) define ``router`` here with the models above, calling
-``ThemeModel.assign`` in a thread (``run_in_threadpool``); (3) add "themes" to ``API_ROUTES`` in
-service/app.py; (4) /v1/actions/suggest already accepts ``{"theme": {"id", "label", "key_phrases"}}``,
-so an assigned theme can be passed straight on; (5) tests in tests/service/test_categorise_actions.py
-style; (6) docs/service.md has a "Themes" heading waiting for the example.
+The model folder comes from ``COMPLAINT_INSIGHT_THEME_MODEL`` (a folder written by
+``ThemeModel.save`` or ``complaint-insight themes --save-model``); it is loaded, verified, on the
+first request. Without one these endpoints answer 404 with what to set.
 """
+from __future__ import annotations
+
+import threading
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+
+from complaint_insight.themes.result import Theme
+
+router = APIRouter(tags=["themes"])
+_LOCK = threading.Lock()
+
+
+class ThemeItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str | int | None = Field(default=None, description="Your reference for the item; returned unchanged")
+    text: str | None = Field(description="The complaint, as written; null or empty counts as an empty answer")
+
+
+class AssignRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"items": [{"id": "C1", "text": "The car park was full again."}]}]},
+    )
+    items: list[ThemeItem] = Field(description="Complaints to assign; at most max_batch_items (see /healthz)")
+
+
+class ThemeAssignment(BaseModel):
+    id: str | int | None
+    theme_id: str = Field(description="theme id, 'unassigned' (fits no theme) or '' (empty text)")
+    theme_label: str
+    theme_distance: float | None = Field(description="cosine distance to the nearest theme; null for empty text")
+    theme_status: str = Field(description="assigned, unassigned or empty")
+
+
+class AssignResponse(BaseModel):
+    results: list[ThemeAssignment] = Field(description="One result per item, in the order of the items")
+
+
+class ThemesResponse(BaseModel):
+    themes: list[Theme]
+    distance_threshold: float
+
+
+def _model(request: Request):
+    state = request.app.state
+    with _LOCK:
+        if getattr(state, "theme_model", None) is None:
+            folder = getattr(state.settings, "theme_model", None)
+            if not folder:
+                raise HTTPException(404, "no theme model configured: set COMPLAINT_INSIGHT_THEME_MODEL to a folder "
+                                         "saved with 'complaint-insight themes --save-model'")
+            from complaint_insight.themes import load_theme_model
+
+            state.theme_model = load_theme_model(folder)
+        return state.theme_model
+
+
+@router.get("/v1/themes", response_model=ThemesResponse, summary="The themes of the configured model",
+            responses={401: {"description": "Bearer token missing or wrong"}, 404: {"description": "No theme model"}})
+async def themes(request: Request) -> ThemesResponse:
+    model = await run_in_threadpool(_model, request)
+    return ThemesResponse(themes=model.themes_, distance_threshold=model.distance_threshold_)
+
+
+@router.post("/v1/themes/assign", response_model=AssignResponse, summary="Assign complaints to saved themes",
+             responses={401: {"description": "Bearer token missing or wrong"}, 404: {"description": "No theme model"},
+                        413: {"description": "Body, batch or one text over the limits shown by /healthz"}})
+async def assign(body: AssignRequest, request: Request, response: Response) -> AssignResponse:
+    settings = request.app.state.settings
+    if len(body.items) > settings.max_batch_items:
+        raise HTTPException(413, f"{len(body.items)} items in one request; the limit is {settings.max_batch_items}")
+    for position, item in enumerate(body.items):
+        if item.text is not None and len(item.text) > settings.max_text_chars:
+            raise HTTPException(413, f"items[{position}].text has {len(item.text)} characters; "
+                                     f"the limit is {settings.max_text_chars}")
+    model = await run_in_threadpool(_model, request)
+    frame = await run_in_threadpool(model.assign, [item.text for item in body.items])
+    response.headers["Cache-Control"] = "no-store"
+    results = [
+        ThemeAssignment(id=item.id, theme_id=row.theme_id, theme_label=row.theme_label,
+                        theme_distance=None if row.theme_distance != row.theme_distance else float(row.theme_distance),
+                        theme_status=row.theme_status)
+        for item, row in zip(body.items, frame.itertuples(index=False))
+    ]
+    return AssignResponse(results=results)
