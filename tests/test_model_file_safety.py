@@ -51,9 +51,9 @@ def _load_classifier(folder):
 
 
 def _load_risk(folder):
-    from complaint_insight.triage.risk_model import RiskModel
+    from complaint_insight.triage.risk_scorer import CompiledRiskModel
 
-    RiskModel.load(folder)
+    CompiledRiskModel.load(folder)
 
 
 def _load_categoriser(folder):
@@ -71,7 +71,7 @@ def _load_static(folder):
 # kind -> (shipped folder, loader, main weights file, a JSON file the loader reads)
 KINDS = {
     "classifier": ("complaint-classifier", _load_classifier, "weights.npz", "model.json"),
-    "risk-model": ("risk-model", _load_risk, "risk_model.skops", "metrics.json"),
+    "risk-model": ("risk-model", _load_risk, "weights.npz", "risk.json"),
     "categoriser": ("hcat-categoriser", _load_categoriser, "weights.npz", "model.json"),
     "static-embedder": ("static-minilm", _load_static, "model.safetensors", "config.json"),
 }
@@ -207,17 +207,6 @@ def test_skops_file_calling_a_function_is_refused(tmp_path, module, name):
     _crafted_skops(path, module, name, args)
     with pytest.raises(ArtifactError, match="not allowed to load"):
         load_estimator(path)
-    assert not marker.exists()
-
-
-def test_crafted_skops_risk_model_with_matching_manifest_is_refused(tmp_path):
-    folder = tmp_path / "risk-model"
-    shutil.copytree(model_path("risk-model"), folder)
-    marker = tmp_path / "marker"
-    _crafted_skops(folder / "risk_model.skops", "complaint_insight.artifacts", "write_json", (str(marker), "x"))
-    _rewrite_manifest(folder)
-    with pytest.raises(ArtifactError, match="not allowed to load"):
-        _load_risk(folder)
     assert not marker.exists()
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from complaint_insight.errors import InputError
+from complaint_insight.errors import InputError, InputTypeError
 
 ERROR_COLUMN = "processing_error"
 ERROR_STATUS = "error"
@@ -136,9 +136,11 @@ def run_frame(spec: FrameFunction, frame: pd.DataFrame) -> pd.DataFrame:
 def _apply_isolating(spec, model, frame, errors) -> list[pd.DataFrame]:
     try:
         out = spec.apply(model, frame)
-    except (MemoryError, RecursionError, InputError):
-        raise  # resources or configuration (a missing column), not one row's bad data
+    except (MemoryError, RecursionError):
+        raise  # resources, not one row's bad data
     except Exception as exc:
+        if isinstance(exc, InputError) and not isinstance(exc, InputTypeError):
+            raise  # configuration (a missing column), not one row's bad data
         if len(frame) == 0:
             raise
         if len(frame) == 1:
