@@ -6,7 +6,7 @@ raises :class:`ClearError` when the library refused the input with a clear error
 ValueError and the library's own errors, with a message). Anything else is a crash: another
 exception type, an empty message, or a broken invariant (AssertionError).
 
-To add a target, e.g. themes assignment (``ThemeModel.assign``) once that branch is merged::
+To add a target (this is how ``themes_assign`` was added)::
 
     def check_themes_assign(values):
         series = pd.Series(values, index=[f"r{i}" for i in range(len(values))], dtype=object)
@@ -252,6 +252,49 @@ def check_categorise_frame(df) -> None:
     _check_frame_json(out)
 
 
+# -- targets: themes assignment ------------------------------------------------------------------
+
+_THEME_COLUMNS = ["theme_id", "theme_label", "theme_distance", "theme_status"]
+
+
+def theme_model():
+    """A tiny ThemeModel fitted once on the authored examples (training_data/themes), never corpus rows."""
+    if "theme_model" not in _CACHE:
+        from complaint_insight.datasets import load_authored
+        from complaint_insight.themes import ThemeModel
+
+        _CACHE["theme_model"] = ThemeModel(4).fit(load_authored("themes"))
+    return _CACHE["theme_model"]
+
+
+def _check_theme_rows(out: pd.DataFrame, index) -> None:
+    assert list(out.index) == list(index), "rows dropped or reordered"
+    assert list(out.columns) == _THEME_COLUMNS
+    known = {t.id for t in theme_model().themes_} | {"unassigned", ""}
+    assert set(out["theme_id"]) <= known, "unknown theme id"
+    assert set(out["theme_status"]) <= {"assigned", "unassigned", "empty"}
+    assert ((out["theme_status"] == "empty") == (out["theme_id"] == "")).all()
+    _check_frame_json(out)
+
+
+def check_themes_assign(values) -> None:
+    series = pd.Series(values, index=[f"r{i}" for i in range(len(values))], dtype=object)
+    with clear_errors():
+        out = theme_model().assign(series)
+    _check_theme_rows(out, series.index)
+    # The same text gets the same theme alone as in a batch.
+    for key in series.index[:2]:
+        with clear_errors():
+            alone = theme_model().assign(series.loc[[key]])
+        assert alone.loc[key, "theme_id"] == out.loc[key, "theme_id"], "batch changed a row's theme"
+
+
+def check_themes_assign_frame(df) -> None:
+    with clear_errors():
+        out = theme_model().assign(df)
+    _check_theme_rows(out, df.index)
+
+
 # -- targets: actions ---------------------------------------------------------------------------
 
 @st.composite
@@ -400,6 +443,8 @@ TARGETS: dict[str, Target] = {
     "triage_assess_frame": Target(frame(), check_triage_frame, weight=2),
     "categorise": Target(st.lists(any_value(), max_size=8), check_categorise, weight=2),
     "categorise_frame": Target(frame(), check_categorise_frame, weight=1),
+    "themes_assign": Target(st.lists(any_value(), max_size=8), check_themes_assign, weight=2),
+    "themes_assign_frame": Target(frame(), check_themes_assign_frame, weight=1),
     "actions_suggest": Target(suggest_case(), check_actions_suggest, weight=2),
     "read_table": Target(file_case(), check_read_table, weight=3),
     "cli_triage": Target(file_case(), check_cli_triage, weight=1),

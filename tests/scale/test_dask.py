@@ -121,3 +121,19 @@ def test_parquet_folder_output_keeps_every_row(tmp_path):
     result.to_parquet(tmp_path / "out", compute_kwargs={"scheduler": "synchronous"})
     back = dd.read_parquet(tmp_path / "out").compute().sort_values("row_number")
     assert back["id"].tolist() == frame["id"].tolist()
+
+
+def test_theme_assignment_on_the_cluster_matches_the_streaming_engine(client, tmp_path):
+    from complaint_insight.datasets import load_authored
+    from complaint_insight.themes import ThemeModel
+
+    authored = load_authored("themes")
+    ThemeModel(4).fit(authored).save(tmp_path / "model")
+    src = tmp_path / "in.csv"
+    write_table(authored[["text"]].head(40), src, csv_formula_guard=False)
+    stream, cluster = tmp_path / "stream.csv", tmp_path / "dask.csv"
+    common = ["--model", str(tmp_path / "model"), "--chunk-size", "6", "--quiet"]
+    assert main(["themes", str(src), "-o", str(stream), *common]) == 0
+    assert main(["themes", str(src), "-o", str(cluster), *common, "--engine", "dask",
+                 "--scheduler", client.scheduler.address]) == 0
+    assert cluster.read_bytes() == stream.read_bytes()

@@ -1,4 +1,4 @@
-"""Triage and categorisation of a Dask DataFrame: ``map_partitions`` with explicit meta, model per worker.
+"""Triage, categorisation and theme assignment of a Dask DataFrame: ``map_partitions`` with explicit meta, model per worker.
 
 Each task carries only the frame function (paths and options, a few hundred bytes); a worker process
 loads the model the first time it runs one of the spec's partitions and keeps it for all others
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from complaint_insight.scale.frame_function import FrameFunction, run_frame
-from complaint_insight.scale.functions import CategoriseFunction, TriageFunction
+from complaint_insight.scale.functions import CategoriseFunction, ThemeAssignFunction, TriageFunction
 
 
 def map_frame(ddf, spec: FrameFunction, *, row_number_column: str | None = None):
@@ -62,6 +62,13 @@ def categorise_dask(ddf, taxonomy: str | Path | None = None, text_column: str = 
     spec = CategoriseFunction(taxonomy=None if taxonomy is None else str(taxonomy), text_column=text_column,
                               id_column=id_column, model_path=model, zero_shot=zero_shot, threshold=threshold,
                               severity_column=severity_column)
+    return map_frame(ddf, spec, row_number_column=row_number_column)
+
+
+def assign_themes_dask(ddf, model: str | Path, text_column: str = "text", *, id_column: str | None = None,
+                       row_number_column: str | None = None):
+    """Theme columns for every row of a Dask DataFrame with a saved theme model (see ``ThemeModel.assign``)."""
+    spec = ThemeAssignFunction(model_path=str(model), text_column=text_column, id_column=id_column)
     return map_frame(ddf, spec, row_number_column=row_number_column)
 
 

@@ -40,8 +40,7 @@ class FrameFunction:
     - ``result_dtypes(model)``: ``{column: dtype}`` of the added columns, in output order;
     - optionally ``fill_values()``: values for the result columns of an ``error`` row.
 
-    Theme assignment plugs in as one more subclass whose ``load`` reads a ThemeModel folder and
-    whose ``apply`` calls ``ThemeModel.assign``.
+    The specs in use are in ``scale.functions`` (triage, categorisation, theme assignment).
     """
 
     desc = "process"

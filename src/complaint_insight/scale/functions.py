@@ -1,16 +1,18 @@
-"""The frame functions the engines run: triage and categorisation (themes plug in the same way).
+"""The frame functions the engines run: triage, categorisation and theme assignment.
 
 Each is a frozen dataclass of paths and options, so it pickles in a few hundred bytes and two equal
 specs share one loaded model per process.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from complaint_insight.errors import InputError
 from complaint_insight.scale.frame_function import FrameFunction
 
 _TRIAGE_DTYPES = {
@@ -120,3 +122,53 @@ class CategoriseFunction(FrameFunction):
         if self.severity_column is not None:
             dtypes.update({severity_column(c): "int64" for c in model.classes_})
         return dtypes
+
+
+_THEME_DTYPES = {"theme_id": str, "theme_label": str, "theme_distance": "float64", "theme_status": str}
+
+
+@dataclass(frozen=True)
+class ThemeAssignFunction(FrameFunction):
+    """Theme columns (``ThemeModel.assign``) for each row, with a saved theme model.
+
+    ``model_sha256`` (filled from the model's manifest when not given) is part of the spec, so a
+    ``--resume`` against a model that was refitted or edited since is refused rather than mixing themes.
+    """
+
+    model_path: str = ""
+    text_column: str = "text"
+    id_column: str | None = None
+    model_sha256: str = ""
+
+    desc = "themes"
+    status_column = "theme_status"
+    dtypes_need_model = False
+
+    def __post_init__(self):
+        if not self.model_path:
+            raise InputError("a theme model folder is needed to assign themes")
+        object.__setattr__(self, "model_path", _path(self.model_path))
+        if not self.model_sha256:
+            manifest = Path(self.model_path) / "manifest.json"
+            if not manifest.is_file():
+                raise InputError(f"{self.model_path}: theme model not found (no manifest.json)")
+            object.__setattr__(self, "model_sha256", hashlib.sha256(manifest.read_bytes()).hexdigest())
+
+    def model_key(self) -> str:
+        return repr((self.model_path, self.model_sha256))
+
+    def load(self) -> Any:
+        from complaint_insight.themes import load_theme_model
+
+        model = load_theme_model(self.model_path)
+        model._embedder()  # the embedder loads lazily; load it with the model, once per process
+        return model
+
+    def apply(self, model, frame: pd.DataFrame) -> pd.DataFrame:
+        # A Series keeps the frame's index, and the model's own text_column is not consulted.
+        assigned = model.assign(frame[self.text_column])
+        kept = frame.drop(columns=[c for c in assigned.columns if c in frame.columns])
+        return pd.concat([kept, assigned], axis=1)
+
+    def result_dtypes(self, model) -> dict[str, Any]:
+        return dict(_THEME_DTYPES)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin, clone
 
-from complaint_insight.errors import InputError
+from complaint_insight.errors import InputError, InputTypeError
 from complaint_insight.themes.canonical import Canonical, canonicalise
 from complaint_insight.themes.cluster import SphericalKMeans, nearest, normalise
 from complaint_insight.themes.label import PhraseLabeller
@@ -117,7 +117,8 @@ class ThemeModel(ClusterMixin, TransformerMixin, BaseEstimator):
         try:
             can = canonicalise(texts)
         except TypeError as exc:
-            raise InputError(str(exc)) from None
+            # Still a type error: the engines keep such a row as an error row instead of stopping the run.
+            raise InputTypeError(str(exc)) from None
         return can, embed_texts(self._embedder(), can.texts)
 
     def _prepare_embeddings(self, X) -> tuple[Canonical, np.ndarray]:
@@ -268,7 +269,9 @@ class ThemeModel(ClusterMixin, TransformerMixin, BaseEstimator):
         theme_ids[empty], theme_labels[empty] = "", ""
         status = np.where(empty, EMPTY, np.where(outlier, UNASSIGNED, "assigned"))
         return pd.DataFrame(
-            {"theme_id": theme_ids, "theme_label": theme_labels, "theme_distance": np.round(dist, 4),
+            # float64 before rounding: a rounded float32 prints as 0.2312999963760376 in CSV and JSON.
+            {"theme_id": theme_ids, "theme_label": theme_labels,
+             "theme_distance": np.round(np.asarray(dist, dtype=np.float64), 4),
              "theme_status": status},
             index=index,
         )

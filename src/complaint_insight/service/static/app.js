@@ -24,7 +24,6 @@
 
   // Each section turns one triage result into an element, or null when it has nothing to say.
   // Most urgent first. The suggested category and actions follow from their own endpoints.
-  // THEMES: the lead adds a "Theme" section here once /v1/themes/assign lands.
   const SECTIONS = [verdictSection, flagsSection, promptSection, cuesSection, severitySection];
 
   function el(tag, attributes, ...children) {
