@@ -62,8 +62,13 @@ def count_rows(path: str) -> int | None:
     return None  # CSV rows can span lines; the bar then counts up without a total
 
 
-def process_table(args, transform: Callable[[pd.DataFrame], pd.DataFrame], *, desc: str) -> int:
-    """Stream INPUT through ``transform`` chunk by chunk into OUTPUT; return the row count."""
+def process_table(args, transform: Callable[[pd.DataFrame], pd.DataFrame], *, desc: str, jobs: int = 1,
+                  task_rows: int = 5_000) -> int:
+    """Stream INPUT through ``transform`` chunk by chunk into OUTPUT; return the row count.
+
+    With ``jobs`` > 1 (``-1``: all cores), pieces of ``task_rows`` rows are transformed in worker
+    processes while this one reads and writes; each chunk is reassembled in order before it is written.
+    """
     from tqdm import tqdm
 
     check_paths(args)
@@ -71,8 +76,7 @@ def process_table(args, transform: Callable[[pd.DataFrame], pd.DataFrame], *, de
     bar = tqdm(total=total, unit="rows", desc=desc, file=sys.stderr, disable=args.quiet, mininterval=0.5, leave=False)
     rows = 0
     with TableWriter(args.output, csv_formula_guard=not args.no_formula_guard) as writer:
-        for chunk in _chunks(args):
-            out = transform(chunk)
+        for chunk, out in _transformed(_chunks(args), transform, jobs, task_rows):
             if len(out) != len(chunk):  # never silently drop or add rows
                 raise RuntimeError(f"transform returned {len(out)} rows for {len(chunk)}")
             writer.write(out)
@@ -82,6 +86,44 @@ def process_table(args, transform: Callable[[pd.DataFrame], pd.DataFrame], *, de
     if not args.quiet:
         print(f"{desc}: {rows} rows -> {args.output}", file=sys.stderr)
     return rows
+
+
+def _transformed(chunks: Iterator[pd.DataFrame], transform, jobs: int, task_rows: int):
+    """(chunk, transform(chunk)) pairs, in order; in worker processes when ``jobs`` allows and it pays."""
+    import itertools
+    import os
+
+    workers = (os.cpu_count() or 1) if jobs < 0 else max(1, jobs)
+    chunks = iter(chunks)
+    head = list(itertools.islice(chunks, 2))
+    if workers == 1 or (len(head) < 2 and sum(map(len, head)) < 2 * task_rows):
+        for chunk in itertools.chain(head, chunks):  # small input: starting workers would cost more than it saves
+            yield chunk, transform(chunk)
+        return
+    from collections import deque
+
+    from joblib import Parallel, delayed
+
+    pending: deque = deque()  # chunks read, with how many pieces each was cut into
+
+    def pieces():
+        for chunk in itertools.chain(head, chunks):
+            bounds = list(range(0, len(chunk), task_rows)) + [len(chunk)]
+            pending.append((chunk, max(1, len(bounds) - 1)))
+            if len(chunk) == 0:
+                yield chunk
+            for a, b in zip(bounds, bounds[1:]):
+                yield chunk.iloc[a:b]
+
+    # return_as="generator": results come back in order while later pieces are still being computed,
+    # and at most pre_dispatch pieces are read ahead, so memory stays bounded.
+    results = Parallel(n_jobs=workers, return_as="generator", pre_dispatch="3*n_jobs")(
+        delayed(transform)(piece) for piece in pieces()
+    )
+    for first in results:
+        chunk, count = pending.popleft()
+        parts = [first] + [next(results) for _ in range(count - 1)]
+        yield chunk, (parts[0] if count == 1 else pd.concat(parts))
 
 
 def _chunks(args) -> Iterator[pd.DataFrame]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
+from itertools import compress
 
 from complaint_insight.triage.result import Cue
 
@@ -31,31 +32,47 @@ def positive_weights(classifier) -> dict[str, float]:
 def cue_spans(text: str, weights: dict[str, float], *, max_cues: int = MAX_CUES, max_chars: int = 5000) -> list[Cue]:
     """Up to ``max_cues`` spans of ``text`` (original offsets) carrying the most complaint weight."""
     sample = text[:max_chars]
-    tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(sample)]
-    candidates: list[tuple[float, int, int]] = []
-    for i, (start, end, token) in enumerate(tokens):
-        weight = weights.get(token)
-        if weight:
-            candidates.append((weight, start, end))
-        if i + 1 < len(tokens):
-            weight = weights.get(f"{token} {tokens[i + 1][2]}")
-            if weight:
-                candidates.append((weight, start, tokens[i + 1][1]))
+    low = sample.lower()
+    if len(low) == len(sample) and sample.isascii():
+        # Lower-casing ASCII keeps every offset and word boundary: tokenise once, as strings (in C),
+        # and find character offsets only for the few tokens chosen.
+        tokens = _TOKEN.findall(low)
+        spans = None
+    else:
+        found = [(m.span(), m.group().lower()) for m in _TOKEN.finditer(sample)]
+        tokens = [t for _, t in found]
+        spans = [s for s, _ in found]
+    get = weights.get
+    unigram = list(map(get, tokens))
+    bigram = list(map(get, map(" ".join, zip(tokens, tokens[1:]))))
+    # (weight, first token, last token); only tokens with a weight are visited (compress runs in C)
+    candidates = [(unigram[i], i, i) for i in compress(range(len(unigram)), unigram)]
+    candidates += [(bigram[i], i, i + 1) for i in compress(range(len(bigram)), bigram)]
     if not candidates:
         return []
-    candidates.sort(key=lambda c: -c[0])
+    # Strongest first; equal weights in text order, a token's unigram before its bigram.
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     chosen: list[tuple[float, int, int]] = []
-    for weight, start, end in candidates:  # strongest first, never overlapping
+    for weight, first, last in candidates:  # strongest first, never overlapping
         if len(chosen) == max_cues:
             break
-        if all(end <= s or start >= e for _, s, e in chosen):
-            chosen.append((weight, start, end))
+        if all(last < f or first > l for _, f, l in chosen):
+            chosen.append((weight, first, last))
     chosen.sort(key=lambda c: c[1])
+    if spans is None:
+        needed = {i for _, f, l in chosen for i in (f, l)}
+        spans = {}
+        for k, m in enumerate(_TOKEN.finditer(low)):
+            if k in needed:
+                spans[k] = m.span()
+                if len(spans) == len(needed):
+                    break
     merged: list[list] = []
-    for weight, start, end in chosen:  # touching spans (only spaces between) read as one phrase
+    for weight, first, last in chosen:  # touching spans (only spaces between) read as one phrase
+        start, end = spans[first][0], spans[last][1]
         if merged and not sample[merged[-1][2]:start].strip():
             merged[-1][0] += weight
             merged[-1][2] = end
         else:
             merged.append([weight, start, end])
-    return [Cue(start=s, end=e, text=sample[s:e], weight=round(float(w), 4)) for w, s, e in merged]
+    return [Cue.model_construct(start=s, end=e, text=sample[s:e], weight=round(float(w), 4)) for w, s, e in merged]

@@ -90,7 +90,12 @@ class RiskAssessor:
         severity = self.model.severity_proba(features, decision).argmax(axis=1)
         intensity = self.model.intensity_proba(features, decision)
         findings = []
+        any_fired = fired.any(axis=1).tolist()
+        severity_levels = severity.tolist()
         for i, text in enumerate(texts):
+            if not hits[i] and not any_fired[i]:  # most texts: nothing to route
+                findings.append(RiskFinding([], severity_levels[i], intensity[i]))
+                continue
             flags: dict[str, RedFlag] = {}
             for hit in hits[i]:
                 if hit.flag not in flags:
@@ -104,7 +109,7 @@ class RiskAssessor:
                     flags[flag] = RedFlag(type=flag, label=route.label, route=f"{route.route} ({route.when})",
                                           span=_span_of(text, self.model.flag_cue(features, i, j)), source="model")
             ordered = sorted(flags.values(), key=lambda f: (-self.policy.routes[f.type].severity_floor, f.type))
-            findings.append(RiskFinding(ordered, int(severity[i]), intensity[i]))
+            findings.append(RiskFinding(ordered, severity_levels[i], intensity[i]))
         return findings
 
 

@@ -17,7 +17,7 @@ from complaint_insight.triage.cues import cue_spans, positive_weights
 from complaint_insight.triage.policy import NEEDS_HUMAN_READER, Policy, load_policy
 from complaint_insight.triage.prompt import build_prompt
 from complaint_insight.triage.reading import reading_status
-from complaint_insight.triage.result import ROW_COLUMNS, RedFlag, TriageResult
+from complaint_insight.triage.result import ROW_COLUMNS, RedFlag, TriageResult, rows_columns
 from complaint_insight.triage.risk import RiskAssessor, RiskFinding, intensity_label
 
 if TYPE_CHECKING:  # pandas and scikit-learn load only when a caller needs them
@@ -156,14 +156,16 @@ class Triager:
             findings = dict(zip(scorable, self.risk.assess([s[:MAX_MODEL_CHARS] for s in batch], words)))
         weights = positive_weights(self.classifier)
         severity_labels = self.policy.severity_labels
+        threshold = self.threshold
+        policy = self.policy
+        construct = TriageResult.model_construct  # every field below is built here from validated parts
         results = []
         for i, text in enumerate(strings):
             status = statuses[i]
             cues, red_flags = [], []
-            severity, reason, intensity = None, None, None
             if status == "ok":
                 p = float(probabilities[i])
-                is_complaint = int(p >= self.threshold)
+                is_complaint = int(p >= threshold)
                 finding = findings[i]
                 red_flags = finding.red_flags
                 if is_complaint:
@@ -175,15 +177,16 @@ class Triager:
                 severity, reason, intensity = 0, "no feedback content", "none"
             else:
                 p, is_complaint = None, 0  # no guess: a person has to read it
-                route = self.policy.route_for(NEEDS_HUMAN_READER)
-                red_flags = [RedFlag(type=NEEDS_HUMAN_READER, label=route.label,
-                                     route=f"{route.route} ({route.when})", source="input")]
+                severity, reason, intensity = None, None, None
+                route = policy.route_for(NEEDS_HUMAN_READER)
+                red_flags = [RedFlag.model_construct(type=NEEDS_HUMAN_READER, label=route.label,
+                                                     route=f"{route.route} ({route.when})", span=None, source="input")]
             results.append(
-                TriageResult(
+                construct(
                     id=labels[i] if labels is not None else None,
                     is_complaint=is_complaint,
                     complaint_probability=p,
-                    threshold=self.threshold,
+                    threshold=threshold,
                     status=status,
                     needs_human_reader=status in ("unreadable", "non_english"),
                     truncated=len(text) > MAX_MODEL_CHARS,
@@ -193,7 +196,7 @@ class Triager:
                     severity_reason=reason,
                     intensity=intensity,
                     cues=cues,
-                    prompt=build_prompt(self.policy, status=status, is_complaint=is_complaint, cues=cues,
+                    prompt=build_prompt(policy, status=status, is_complaint=is_complaint, cues=cues,
                                         red_flags=red_flags),
                 )
             )
@@ -256,7 +259,7 @@ class Triager:
 
         ids = frame[id_column].tolist() if id_column else [f"index {i!r}" for i in frame.index]
         results = self.assess_many(frame[text_column].tolist(), ids=ids)
-        return pd.DataFrame([r.to_row() for r in results], index=frame.index, columns=list(ROW_COLUMNS))
+        return pd.DataFrame(rows_columns(results), index=frame.index, columns=list(ROW_COLUMNS))
 
 
 _DEFAULT_TRIAGER: Triager | None = None
