@@ -119,3 +119,12 @@ def intensity_label(proba: np.ndarray, is_complaint: int) -> str:
         return "none"
     complaint_levels = np.asarray(proba[1:])
     return INTENSITY_LEVELS[1 + int(complaint_levels.argmax())]
+
+
+def intensity_labels(proba: np.ndarray, is_complaint: np.ndarray) -> list[str]:
+    """``intensity_label`` of every row of ``proba`` at once (same labels)."""
+    proba = np.asarray(proba)
+    if len(proba) == 0:
+        return []
+    top = (1 + proba[:, 1:].argmax(axis=1)).tolist()
+    return [INTENSITY_LEVELS[t] if c else "none" for t, c in zip(top, np.asarray(is_complaint).tolist())]

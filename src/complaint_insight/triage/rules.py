@@ -657,7 +657,9 @@ class RedFlagRules:
     def __setstate__(self, state):
         from complaint_insight.triage.risk import load_rules
 
-        self.__dict__.update(load_rules(state["_source"]).__dict__)
+        # Share the cached instance's state itself (not a copy of it): spaCy and the matchers load
+        # lazily, and a copy would see the shared matchers but keep its own unset ``_nlp``.
+        object.__setattr__(self, "__dict__", load_rules(state["_source"]).__dict__)
 
     # -- public ----------------------------------------------------------------------------------
     def candidate_rules(self, text: str) -> list[int]:

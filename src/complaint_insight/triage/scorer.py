@@ -24,6 +24,10 @@ from complaint_insight.triage import model_format
 from complaint_insight.triage.lexicon import FEATURE_NAMES, sentiment_matrix
 
 
+def _exp(x: float) -> float:
+    return math.exp(x) if x < 709.0 else math.inf  # as np.exp: overflow is infinity, not an error
+
+
 _LOG_TF = [0.0] + [1.0 + math.log(k) for k in range(1, 256)]
 
 
@@ -324,7 +328,13 @@ class CompiledComplaintScorer:
                 scores += self._words.score_with_features(cleaned)[0]
         if self._lexicon is not None:
             scale, weights = self._lexicon
-            scores += (sentiment_matrix(cleaned).astype(np.float64) * scale) @ weights
+            # Column by column, not ``@``: a BLAS product may sum a row in another order (and differ
+            # in the last bit) depending on the batch size, and a batch must equal one call per text.
+            lexicon = sentiment_matrix(cleaned).astype(np.float64) * scale
+            contribution = np.zeros(len(cleaned))
+            for j, weight in enumerate(np.asarray(weights, dtype=np.float64).tolist()):
+                contribution += lexicon[:, j] * weight
+            scores += contribution
         for embedder, mean, std, scale, weights in self._embeddings:
             from complaint_insight.embed import get_embedder
 
@@ -336,7 +346,9 @@ class CompiledComplaintScorer:
         method = self.calibration["method"]
         if method == "sigmoid":
             z = self.calibration["a"] * scores + self.calibration["b"]
-            return 1.0 / (1.0 + np.exp(-z))
+            # math.exp per value: NumPy's vectorised exp may round differently from its scalar tail,
+            # so a text's probability could depend on its place in the batch.
+            return 1.0 / (1.0 + np.fromiter(map(_exp, (-z).tolist()), dtype=np.float64, count=len(z)))
         if method == "isotonic":
             x, y = self._iso
             return np.interp(np.clip(scores, x[0], x[-1]), x, y)

@@ -13,12 +13,12 @@ import numpy as np
 
 from complaint_insight.errors import InputError
 from complaint_insight.text import MAX_MODEL_CHARS, coerce_text
-from complaint_insight.triage.cues import cue_spans, positive_weights
+from complaint_insight.triage.cues import cue_spans_many
 from complaint_insight.triage.policy import NEEDS_HUMAN_READER, Policy, load_policy
 from complaint_insight.triage.prompt import build_prompt
 from complaint_insight.triage.reading import reading_status
-from complaint_insight.triage.result import ROW_COLUMNS, RedFlag, TriageResult, rows_columns
-from complaint_insight.triage.risk import RiskAssessor, RiskFinding, intensity_label
+from complaint_insight.triage.result import ROW_COLUMNS, RedFlag, TriageResult, construct_result, rows_columns
+from complaint_insight.triage.risk import RiskAssessor, RiskFinding, intensity_labels
 
 if TYPE_CHECKING:  # pandas and scikit-learn load only when a caller needs them
     import pandas as pd
@@ -154,11 +154,17 @@ class Triager:
             # The risk layer reads what the classifier reads: the first MAX_MODEL_CHARS characters
             # (spaCy refuses texts over 1M characters, and a flag deep in a huge paste is flagged "truncated").
             findings = dict(zip(scorable, self.risk.assess([s[:MAX_MODEL_CHARS] for s in batch], words)))
-        weights = positive_weights(self.classifier)
         severity_labels = self.policy.severity_labels
         threshold = self.threshold
         policy = self.policy
-        construct = TriageResult.model_construct  # every field below is built here from validated parts
+        # Decisions, cues and intensity labels for the whole batch, then one light pass per row.
+        complaint_rows = [i for i in scorable if probabilities[i] >= threshold]
+        cues_of = dict(zip(complaint_rows, cue_spans_many([strings[i] for i in complaint_rows], self.classifier)))
+        intensity_of = {}
+        if complaint_rows:
+            levels = np.stack([findings[i].intensity_proba for i in complaint_rows])
+            intensity_of = dict(zip(complaint_rows, intensity_labels(levels, np.ones(len(complaint_rows), dtype=int))))
+        construct = construct_result  # every field below is built here from validated parts
         results = []
         for i, text in enumerate(strings):
             status = statuses[i]
@@ -169,9 +175,9 @@ class Triager:
                 finding = findings[i]
                 red_flags = finding.red_flags
                 if is_complaint:
-                    cues = cue_spans(text, weights)
+                    cues = cues_of[i]
                 severity, reason = self._severity(finding, is_complaint)
-                intensity = intensity_label(finding.intensity_proba, is_complaint)
+                intensity = intensity_of[i] if is_complaint else "none"
             elif status == "empty":
                 p, is_complaint = 0.0, 0  # an empty answer expresses nothing
                 severity, reason, intensity = 0, "no feedback content", "none"
