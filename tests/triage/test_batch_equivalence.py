@@ -95,3 +95,16 @@ def test_rules_shared_by_unpickled_copies(monkeypatch):
     text = "The carer hit my mother and left her in soiled bedding"
     assert first.find([text])[0]
     assert second.find([text]) == first.find([text])
+
+
+def test_first_red_flag_does_not_import_pytorch():
+    # thinc imports PyTorch (seconds) unless spaCy is imported through rules.import_spacy.
+    import subprocess
+    import sys
+
+    code = ("import sys; from complaint_insight import triage; "
+            "r = triage('The carer hit my mother and left her in soiled bedding'); "
+            "assert r.red_flags, r; assert 'spacy' in sys.modules; print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "False"

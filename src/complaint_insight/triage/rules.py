@@ -159,9 +159,10 @@ def blank_english():
     "any token except . ! ? ;" is the commonest spec in the patterns. Stop words play no part in
     matching here, so in this pipeline's own vocabulary ``IS_STOP`` means "sentence mark" instead.
     """
+    spacy = import_spacy()  # first: importing spacy.attrs would load spaCy (and PyTorch) the slow way
     from spacy.attrs import IS_STOP
 
-    nlp = import_spacy().blank("en")
+    nlp = spacy.blank("en")
     getters = dict(nlp.vocab.lex_attr_getters)  # a copy: other blank pipelines keep real stop words
     getters[IS_STOP] = SENTENCE_MARKS.__contains__
     nlp.vocab.lex_attr_getters = getters
