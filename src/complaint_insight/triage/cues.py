@@ -19,6 +19,7 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _CACHE: "weakref.WeakKeyDictionary[object, dict[str, float]]" = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 MAX_CUES = 3
+SMALL_BATCH = 16  # smaller batches are looked up text by text (same cues)
 
 
 def positive_weights(classifier) -> dict[str, float]:
@@ -129,6 +130,8 @@ def cue_spans_many(texts: list[str], classifier, *, max_cues: int = MAX_CUES, ma
     weights = positive_weights(classifier)
     if max_cues < 1:
         return [[] for _ in texts]
+    if len(texts) < SMALL_BATCH:  # NumPy's fixed costs outweigh the loop's for a few texts
+        return [cue_spans(text, weights, max_cues=max_cues, max_chars=max_chars) for text in texts]
     out: list[list[Cue] | None] = [None] * len(texts)
     fast, parts_of = [], []
     for k, text in enumerate(texts):

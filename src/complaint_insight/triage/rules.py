@@ -712,30 +712,37 @@ class RedFlagRules:
             return []
         others: list[str] | None = None
         out: set[int] = set()
-        seen: set[int] = set()
         rules = self._rules
+        needs_others = self._needs_others
+        by_anchor = self._by_anchor
         index: _ChunkIndex | None = None
-        for word in present:
-            for i in self._by_anchor[word]:
-                if i in seen:
+        if len(present) == 1:
+            (word,) = present
+            ids: Any = by_anchor[word]
+        else:
+            ids = sorted({i for word in present for i in by_anchor[word]})  # each rule once
+        for i in ids:
+            rule = rules[i]
+            if others is None and needs_others[i]:
+                others = [f for f in self._other_forms if f in low]  # once per text, only if needed
+                if others:
+                    words = words.union(others)
+            missing = False
+            for spec in rule.specs:  # a plain loop: cheaper than any() over a generator here
+                if words.isdisjoint(spec):
+                    missing = True
+                    break
+            if missing:
+                continue
+            if rule.requires and words.isdisjoint(self._requires_words[i]):
+                if not any(w in low for w in self._requires_other[i]):
                     continue
-                seen.add(i)
-                rule = rules[i]
-                if others is None and self._needs_others[i]:
-                    others = [f for f in self._other_forms if f in low]  # once per text, only if needed
-                    if others:
-                        words = words.union(others)
-                if any(words.isdisjoint(spec) for spec in rule.specs):
+            if len(rule.chain) > 1:
+                if index is None:
+                    index = _ChunkIndex(low, words, self._split_from, others or [])
+                if not _chain_fits(rule.chain, index, words):
                     continue
-                if rule.requires and words.isdisjoint(self._requires_words[i]):
-                    if not any(w in low for w in self._requires_other[i]):
-                        continue
-                if len(rule.chain) > 1:
-                    if index is None:
-                        index = _ChunkIndex(low, words, self._split_from, others or [])
-                    if not _chain_fits(rule.chain, index, words):
-                        continue
-                out.add(i)
+            out.add(i)
         return sorted(out)
 
     def _windows(self, text: str, low: str, words: set[str], candidates: list[int]) -> list[tuple[int, int]]:

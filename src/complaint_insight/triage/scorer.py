@@ -24,6 +24,10 @@ from complaint_insight.triage import model_format
 from complaint_insight.triage.lexicon import FEATURE_NAMES, sentiment_matrix
 
 
+# Batches smaller than this are scored text by text (same results; lower latency for single calls).
+SMALL_BATCH = 16
+
+
 def _exp(x: float) -> float:
     return math.exp(x) if x < 709.0 else math.inf  # as np.exp: overflow is infinity, not an error
 
@@ -138,8 +142,8 @@ class _WordBlock:
         order of first occurrence (unigrams, then bigrams), and its sums accumulated in that order
         (``np.bincount`` adds its weights one after another).
         """
-        index = self._index()
-        if index is None:
+        index = self._index() if len(cleaned) >= SMALL_BATCH else None
+        if index is None:  # NumPy's fixed costs outweigh the loop's for a few texts (single-text latency)
             return self._score_with_features_loop(cleaned)
         token_id, n_tokens, unigram_column, bigram_codes, bigram_columns, idf, coef = index
         n = len(cleaned)
