@@ -70,10 +70,13 @@ class Triager:
         Learned red flags, severity and intensity (default: ``models/risk-model``).
     n_jobs : int or None
         Worker processes for large batches (joblib; ``-1`` = all cores). Batches smaller than
-        ``MIN_ROWS_PER_JOB`` per worker run in this process. Results are identical either way.
+        ``MIN_ROWS_PER_JOB`` per worker run in this process. Results are identical either way. The
+        workers are joblib's reusable loky pool: started by the first large batch, kept for later ones,
+        and each loads the models once (they are sent to it by path).
     """
 
     MIN_ROWS_PER_JOB = 5_000
+    MAX_ROWS_PER_TASK = 10_000
 
     def __init__(
         self,
@@ -107,6 +110,16 @@ class Triager:
         wanted = cores if self.n_jobs < 0 else min(self.n_jobs, cores)
         return max(1, min(wanted, rows // self.MIN_ROWS_PER_JOB))
 
+    def _task_bounds(self, rows: int, workers: int) -> list[int]:
+        """Row bounds of the worker tasks: at most MAX_ROWS_PER_TASK rows each, in order.
+
+        Bounded tasks keep a worker's memory from growing by hundreds of MB, after which joblib's
+        loky executor replaces the worker (and the new one loads the models again); several tasks
+        per worker also even out the load.
+        """
+        tasks = max(workers, -(-rows // self.MAX_ROWS_PER_TASK))
+        return [rows * k // tasks for k in range(tasks + 1)]
+
     def _serial(self) -> "Triager":
         """A copy that runs in-process: what each worker runs on its share of a batch."""
         serial = Triager.__new__(Triager)
@@ -130,7 +143,7 @@ class Triager:
         if workers > 1:
             from joblib import Parallel, delayed
 
-            bounds = [len(texts) * k // workers for k in range(workers + 1)]
+            bounds = self._task_bounds(len(texts), workers)
             serial = self._serial()
             chunks = Parallel(n_jobs=workers)(
                 delayed(serial.assess_many)(texts[a:b], ids=None if labels is None else labels[a:b])
@@ -242,7 +255,7 @@ class Triager:
         if workers > 1:
             from joblib import Parallel, delayed
 
-            bounds = [len(frame) * k // workers for k in range(workers + 1)]
+            bounds = self._task_bounds(len(frame), workers)
             serial = self._serial()
             rows = pd.concat(
                 Parallel(n_jobs=workers)(
