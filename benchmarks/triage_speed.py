@@ -109,14 +109,30 @@ def cli_run(src: Path, path: Path, jobs: int | None, n: int) -> tuple[float, flo
         cmd += ["--jobs", str(jobs)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, env=_env(src))
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=_env(src))
+    # ru_maxrss of a child would include this (large) process's pages from before exec: poll instead.
+    peak = 0.0
+    try:
+        import psutil
+
+        tree = psutil.Process(process.pid)
+        while process.poll() is None:
+            try:
+                rss = [tree.memory_info().rss] + [c.memory_info().rss for c in tree.children(recursive=True)]
+                peak = max(peak, max(rss) / 2**20)
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+    except ImportError:
+        pass
+    stderr = process.communicate()[1]
     wall = time.perf_counter() - wall
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        print(f"CLI {' '.join(cmd[3:])} failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+    if process.returncode != 0:
+        print(f"CLI {' '.join(cmd[3:])} failed: {stderr.strip().splitlines()[-1:]}", file=sys.stderr)
         return None
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return n / wall, cpu / n * 1e6, after.ru_maxrss / 1024
+    return n / wall, cpu / n * 1e6, peak
 
 
 def main() -> None:
@@ -208,7 +224,7 @@ def main() -> None:
             say(f"| CLI triage CSV -> CSV (start, load, read, write included) | {label} | {rate:,.0f} | {cpu:.0f} |")
     say()
     say(f"- peak RSS: benchmark process {own:,.0f} MiB (holds all {n:,} texts, results and a DataFrame copy), "
-        f"largest worker {peak_workers:,.0f} MiB, largest CLI process {cli_peak:,.0f} MiB")
+        f"largest worker {peak_workers:,.0f} MiB, largest CLI process (main or worker, sampled every 0.2 s) {cli_peak:,.0f} MiB")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
