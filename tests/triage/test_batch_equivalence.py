@@ -108,3 +108,13 @@ def test_first_red_flag_does_not_import_pytorch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "False"
+
+
+def test_construct_model_equals_validated_cue_and_flag():
+    from complaint_insight.triage.result import Cue, RedFlag, construct_model
+
+    cue = dict(start=3, end=7, text="rude", weight=1.25)
+    assert construct_model(Cue, **cue) == Cue(**cue)
+    flag = dict(type="needs_human_reader", label="L", route="R", span=None, source="input")
+    built = construct_model(RedFlag, **flag)
+    assert built == RedFlag(**flag) and hash(built) == hash(RedFlag(**flag))

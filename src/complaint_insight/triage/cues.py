@@ -13,7 +13,7 @@ from itertools import accumulate, chain, compress, repeat
 
 import numpy as np
 
-from complaint_insight.triage.result import Cue
+from complaint_insight.triage.result import Cue, construct_model
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _CACHE: "weakref.WeakKeyDictionary[object, dict[str, float]]" = weakref.WeakKeyDictionary()
@@ -78,7 +78,7 @@ def cue_spans(text: str, weights: dict[str, float], *, max_cues: int = MAX_CUES,
             merged[-1][2] = end
         else:
             merged.append([weight, start, end])
-    return [Cue.model_construct(start=s, end=e, text=sample[s:e], weight=round(float(w), 4)) for w, s, e in merged]
+    return [construct_model(Cue, start=s, end=e, text=sample[s:e], weight=round(float(w), 4)) for w, s, e in merged]
 
 
 class _CueIndex:
@@ -196,6 +196,6 @@ def cue_spans_many(texts: list[str], classifier, *, max_cues: int = MAX_CUES, ma
                     merged[-1][2] = end
                 else:
                     merged.append([weight, start, end])
-            out[k] = [Cue.model_construct(start=s, end=e, text=sample[s:e], weight=round(float(w), 4))
+            out[k] = [construct_model(Cue, start=s, end=e, text=sample[s:e], weight=round(float(w), 4))
                       for w, s, e in merged]
     return out  # type: ignore[return-value]

@@ -17,7 +17,8 @@ from complaint_insight.triage.cues import cue_spans_many
 from complaint_insight.triage.policy import NEEDS_HUMAN_READER, Policy, load_policy
 from complaint_insight.triage.prompt import build_prompt
 from complaint_insight.triage.reading import reading_status
-from complaint_insight.triage.result import ROW_COLUMNS, RedFlag, TriageResult, construct_result, rows_columns
+from complaint_insight.triage.result import (ROW_COLUMNS, RedFlag, TriageResult, construct_model, construct_result,
+                                             rows_columns)
 from complaint_insight.triage.risk import RiskAssessor, RiskFinding, intensity_labels
 
 if TYPE_CHECKING:  # pandas and scikit-learn load only when a caller needs them
@@ -198,7 +199,7 @@ class Triager:
                 p, is_complaint = None, 0  # no guess: a person has to read it
                 severity, reason, intensity = None, None, None
                 route = policy.route_for(NEEDS_HUMAN_READER)
-                red_flags = [RedFlag.model_construct(type=NEEDS_HUMAN_READER, label=route.label,
+                red_flags = [construct_model(RedFlag, type=NEEDS_HUMAN_READER, label=route.label,
                                                      route=f"{route.route} ({route.when})", span=None, source="input")]
             results.append(
                 construct(
