@@ -44,3 +44,14 @@ def test_clean_for_model_caps_length_and_normalises_quotes():
     assert len(clean_for_model("a" * (3 * MAX_MODEL_CHARS))) == MAX_MODEL_CHARS
     assert clean_for_model("couldn\u2019t fault") == "couldn't fault"
     assert not math.isnan(len(clean_for_model("\x00\x01 text")))
+
+
+def test_clean_for_model_collapses_whitespace_like_the_regex():
+    import re
+    import sys
+
+    from complaint_insight.text import clean_for_model
+
+    spaces = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+    text = f"  a{spaces}b \t\n c\u00a0\u2003d  "
+    assert clean_for_model(text) == re.sub(r"\s+", " ", text).strip()

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from complaint_insight.errors import InputError
-from complaint_insight.io import TableWriter, iter_table, table_format
+from complaint_insight.io import table_format
 
 
 def add_io_arguments(parser, *, id_column: bool = True) -> None:
@@ -46,53 +45,6 @@ def require_columns(frame: pd.DataFrame, path: str, **columns: str | None) -> No
             )
 
 
-def count_rows(path: str) -> int | None:
-    """Cheap row count for the progress bar (Parquet metadata, or line count), or None."""
-    fmt = table_format(path)
-    try:
-        if fmt == "parquet":
-            import pyarrow.parquet as pq
-
-            return pq.ParquetFile(path).metadata.num_rows
-        if fmt == "jsonl":
-            with open(path, "rb") as fh:
-                return sum(1 for line in fh if line.strip())
-    except Exception:
-        return None
-    return None  # CSV rows can span lines; the bar then counts up without a total
-
-
-def process_table(args, transform: Callable[[pd.DataFrame], pd.DataFrame], *, desc: str) -> int:
-    """Stream INPUT through ``transform`` chunk by chunk into OUTPUT; return the row count."""
-    from tqdm import tqdm
-
-    check_paths(args)
-    total = count_rows(args.input)
-    bar = tqdm(total=total, unit="rows", desc=desc, file=sys.stderr, disable=args.quiet, mininterval=0.5, leave=False)
-    rows = 0
-    with TableWriter(args.output, csv_formula_guard=not args.no_formula_guard) as writer:
-        for chunk in _chunks(args):
-            out = transform(chunk)
-            if len(out) != len(chunk):  # never silently drop or add rows
-                raise RuntimeError(f"transform returned {len(out)} rows for {len(chunk)}")
-            writer.write(out)
-            rows += len(chunk)
-            bar.update(len(chunk))
-    bar.close()
-    if not args.quiet:
-        print(f"{desc}: {rows} rows -> {args.output}", file=sys.stderr)
-    return rows
-
-
-def _chunks(args) -> Iterator[pd.DataFrame]:
-    first = True
-    for chunk in iter_table(args.input, chunksize=args.chunk_size):
-        if first:
-            require_columns(chunk, args.input, text_column=args.text_column, id_column=getattr(args, "id_column", None))
-            first = False
-        yield chunk
-
-
 def add_engine_arguments(parser) -> None:
     """Options of the scale engines (``complaint_insight.scale``): resume, Dask local or remote."""
     parser.add_argument("--resume", action="store_true",
@@ -105,11 +57,13 @@ def add_engine_arguments(parser) -> None:
                         help="with --engine dask: worker processes of the local cluster (default 2)")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="with --engine dask: an existing scheduler (e.g. tcp://host:8786) instead of a local cluster")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="with --engine stream: worker processes (-1: all cores; 1: this process only)")
 
 
-def run_spec(args, spec) -> int:
+def run_spec(args, spec, *, task_rows: int = 5_000) -> int:
     """Stream INPUT through a frame function into OUTPUT on the chosen engine; print the counts."""
-    from complaint_insight.scale.streaming import DaskExecutor, stream_table
+    from complaint_insight.scale.streaming import DaskExecutor, ParallelExecutor, stream_table
 
     if args.engine != "dask" and (args.workers is not None or args.scheduler is not None):
         raise InputError("--workers and --scheduler need --engine dask")
@@ -117,6 +71,9 @@ def run_spec(args, spec) -> int:
         raise InputError("--workers and --scheduler exclude each other (the scheduler's cluster has its own workers)")
     if args.workers is not None and args.workers < 1:
         raise InputError("--workers must be at least 1")
+    jobs = getattr(args, "jobs", 1)
+    if jobs == 0 or jobs < -1:
+        raise InputError("--jobs must be -1 (all cores) or at least 1")
     options = {"chunk_size": args.chunk_size, "resume": args.resume, "progress": not args.quiet,
                "csv_formula_guard": not args.no_formula_guard}
     check_paths(args)
@@ -125,6 +82,8 @@ def run_spec(args, spec) -> int:
 
         with dask_client(workers=args.workers, scheduler=args.scheduler) as client:
             summary = stream_table(spec, args.input, args.output, executor=DaskExecutor(client), **options)
+    elif jobs != 1:
+        summary = stream_table(spec, args.input, args.output, executor=ParallelExecutor(jobs, task_rows), **options)
     else:
         summary = stream_table(spec, args.input, args.output, **options)
     if not args.quiet:

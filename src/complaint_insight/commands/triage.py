@@ -19,12 +19,14 @@ def register(sub) -> None:
     parser.add_argument("--patterns", default=None, metavar="DIR", help="folder of red-flag pattern files")
     parser.add_argument("--risk-model", default=None, metavar="DIR", help="risk model folder (default: the shipped model)")
     add_engine_arguments(parser)
+    parser.set_defaults(jobs=-1)  # triage is CPU-bound: use every core unless told otherwise
     parser.set_defaults(handler=run)
 
 
 def run(args) -> int:
     from complaint_insight.errors import InputError
     from complaint_insight.scale.functions import TriageFunction
+    from complaint_insight.triage.triager import Triager
 
     if args.threshold is not None and not 0 <= args.threshold <= 1:
         raise InputError("--threshold must be between 0 and 1")
@@ -32,5 +34,5 @@ def run(args) -> int:
                           threshold=args.threshold, policy=args.policy, patterns=args.patterns,
                           risk_model=args.risk_model)
     spec.model()  # load here: a bad model or policy is a one-line error before any work starts
-    run_spec(args, spec)
+    run_spec(args, spec, task_rows=Triager.MIN_ROWS_PER_JOB)
     return 0

@@ -50,6 +50,53 @@ class LocalExecutor:
             yield run_frame(spec, chunk)
 
 
+class ParallelExecutor:
+    """Runs pieces of each chunk in local worker processes (joblib's reusable pool) while this process
+    reads and writes; yields each chunk's result in input order.
+
+    Each worker loads the spec's model once (``frame_function.get_model``) and keeps it between
+    pieces. Pieces are at most ``task_rows`` rows, which bounds a worker's memory. A small input (one
+    chunk under ``2 * task_rows`` rows) stays in this process: starting workers would cost more.
+    """
+
+    def __init__(self, jobs: int = -1, task_rows: int = 5_000):
+        import os
+
+        self.workers = (os.cpu_count() or 1) if jobs < 0 else max(1, jobs)
+        self.task_rows = max(1, task_rows)
+
+    def map(self, spec: FrameFunction, chunks: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        import itertools
+
+        chunks = iter(chunks)
+        head = list(itertools.islice(chunks, 2))
+        if self.workers == 1 or (len(head) < 2 and sum(map(len, head)) < 2 * self.task_rows):
+            yield from LocalExecutor().map(spec, itertools.chain(head, chunks))
+            return
+        from joblib import Parallel, delayed
+
+        pending: deque = deque()  # chunks read, with how many pieces each was cut into
+
+        def pieces():
+            for chunk in itertools.chain(head, chunks):
+                bounds = list(range(0, len(chunk), self.task_rows)) + [len(chunk)]
+                pending.append(max(1, len(bounds) - 1))
+                if len(chunk) == 0:
+                    yield chunk
+                for a, b in zip(bounds, bounds[1:]):
+                    yield chunk.iloc[a:b]
+
+        # return_as="generator": results come back in order while later pieces are computed, and at
+        # most pre_dispatch pieces are read ahead, so memory stays bounded.
+        results = Parallel(n_jobs=self.workers, return_as="generator", pre_dispatch="3*n_jobs")(
+            delayed(run_frame)(spec, piece) for piece in pieces()
+        )
+        for first in results:
+            count = pending.popleft()
+            parts = [first] + [next(results) for _ in range(count - 1)]
+            yield parts[0] if count == 1 else pd.concat(parts)
+
+
 class DaskExecutor:
     """Runs chunks on a Dask cluster, at most ``window`` at a time, and yields results in input order.
 
@@ -77,7 +124,7 @@ def stream_table(
     output: str | Path,
     *,
     chunk_size: int = 20_000,
-    executor: LocalExecutor | DaskExecutor | None = None,
+    executor: LocalExecutor | ParallelExecutor | DaskExecutor | None = None,
     resume: bool = False,
     progress: bool = True,
     csv_formula_guard: bool = True,

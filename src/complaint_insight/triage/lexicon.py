@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -55,13 +56,21 @@ def _lexicon() -> tuple[dict[str, float], frozenset[str], dict[str, float]]:
     return valence, negators, boosters
 
 
+@lru_cache(maxsize=1)
+def _special() -> frozenset[str]:
+    """Tokens that change the score or its state; any other token only ends a booster and ages a negation."""
+    valence, negators, boosters = _lexicon()
+    return frozenset(valence) | negators | frozenset(boosters) | _CLAUSE_END | {".", "but"}
+
+
 def _normalise(score: float) -> float:
     return score / math.sqrt(score * score + _ALPHA)
 
 
 def sentiment_row(text: str, max_chars: int = 2000) -> tuple[float, ...]:
     valence, negators, boosters = _lexicon()
-    tokens = _TOKEN.findall(text[:max_chars].lower().replace("\u2019", "'"))
+    low = text[:max_chars].lower().replace("\u2019", "'")
+    tokens = _TOKEN.findall(low)
     pos_sum = neg_sum = negated_pos = negated_neg = 0.0
     clause_scores: list[float] = []
     clause = 0.0
@@ -70,7 +79,22 @@ def sentiment_row(text: str, max_chars: int = 2000) -> tuple[float, ...]:
     weighted: list[float] = []  # per-token contribution for the but-rule
     but_at = -1
     exclamations = 0
-    for tok in tokens:
+    special = _special()
+    if "n't" in low:  # rare: a token ending in n't is a negation too
+        marks = [tok in special or tok.endswith("n't") for tok in tokens]
+    else:
+        marks = list(map(special.__contains__, tokens))
+    previous = -1
+    # Only marked tokens are visited; the g plain tokens before one had, one by one, reset the
+    # booster and aged the negation window, which is what the gap step below does at once.
+    for k in compress(range(len(tokens)), marks):
+        gap = k - previous - 1
+        previous = k
+        if gap:
+            boost = 0.0
+            if negation_left:
+                negation_left = max(0, negation_left - gap)
+        tok = tokens[k]
         if tok in _CLAUSE_END or tok == ".":
             exclamations += tok == "!"
             clause_scores.append(clause)

@@ -90,7 +90,12 @@ class RiskAssessor:
         severity = self.model.severity_proba(features, decision).argmax(axis=1)
         intensity = self.model.intensity_proba(features, decision)
         findings = []
+        any_fired = fired.any(axis=1).tolist()
+        severity_levels = severity.tolist()
         for i, text in enumerate(texts):
+            if not hits[i] and not any_fired[i]:  # most texts: nothing to route
+                findings.append(RiskFinding([], severity_levels[i], intensity[i]))
+                continue
             flags: dict[str, RedFlag] = {}
             for hit in hits[i]:
                 if hit.flag not in flags:
@@ -104,7 +109,7 @@ class RiskAssessor:
                     flags[flag] = RedFlag(type=flag, label=route.label, route=f"{route.route} ({route.when})",
                                           span=_span_of(text, self.model.flag_cue(features, i, j)), source="model")
             ordered = sorted(flags.values(), key=lambda f: (-self.policy.routes[f.type].severity_floor, f.type))
-            findings.append(RiskFinding(ordered, int(severity[i]), intensity[i]))
+            findings.append(RiskFinding(ordered, severity_levels[i], intensity[i]))
         return findings
 
 
@@ -114,3 +119,12 @@ def intensity_label(proba: np.ndarray, is_complaint: int) -> str:
         return "none"
     complaint_levels = np.asarray(proba[1:])
     return INTENSITY_LEVELS[1 + int(complaint_levels.argmax())]
+
+
+def intensity_labels(proba: np.ndarray, is_complaint: np.ndarray) -> list[str]:
+    """``intensity_label`` of every row of ``proba`` at once (same labels)."""
+    proba = np.asarray(proba)
+    if len(proba) == 0:
+        return []
+    top = (1 + proba[:, 1:].argmax(axis=1)).tolist()
+    return [INTENSITY_LEVELS[t] if c else "none" for t, c in zip(top, np.asarray(is_complaint).tolist())]

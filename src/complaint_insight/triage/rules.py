@@ -159,9 +159,10 @@ def blank_english():
     "any token except . ! ? ;" is the commonest spec in the patterns. Stop words play no part in
     matching here, so in this pipeline's own vocabulary ``IS_STOP`` means "sentence mark" instead.
     """
+    spacy = import_spacy()  # first: importing spacy.attrs would load spaCy (and PyTorch) the slow way
     from spacy.attrs import IS_STOP
 
-    nlp = import_spacy().blank("en")
+    nlp = spacy.blank("en")
     getters = dict(nlp.vocab.lex_attr_getters)  # a copy: other blank pipelines keep real stop words
     getters[IS_STOP] = SENTENCE_MARKS.__contains__
     nlp.vocab.lex_attr_getters = getters
@@ -657,7 +658,9 @@ class RedFlagRules:
     def __setstate__(self, state):
         from complaint_insight.triage.risk import load_rules
 
-        self.__dict__.update(load_rules(state["_source"]).__dict__)
+        # Share the cached instance's state itself (not a copy of it): spaCy and the matchers load
+        # lazily, and a copy would see the shared matchers but keep its own unset ``_nlp``.
+        object.__setattr__(self, "__dict__", load_rules(state["_source"]).__dict__)
 
     # -- public ----------------------------------------------------------------------------------
     def candidate_rules(self, text: str) -> list[int]:
@@ -709,30 +712,37 @@ class RedFlagRules:
             return []
         others: list[str] | None = None
         out: set[int] = set()
-        seen: set[int] = set()
         rules = self._rules
+        needs_others = self._needs_others
+        by_anchor = self._by_anchor
         index: _ChunkIndex | None = None
-        for word in present:
-            for i in self._by_anchor[word]:
-                if i in seen:
+        if len(present) == 1:
+            (word,) = present
+            ids: Any = by_anchor[word]
+        else:
+            ids = sorted({i for word in present for i in by_anchor[word]})  # each rule once
+        for i in ids:
+            rule = rules[i]
+            if others is None and needs_others[i]:
+                others = [f for f in self._other_forms if f in low]  # once per text, only if needed
+                if others:
+                    words = words.union(others)
+            missing = False
+            for spec in rule.specs:  # a plain loop: cheaper than any() over a generator here
+                if words.isdisjoint(spec):
+                    missing = True
+                    break
+            if missing:
+                continue
+            if rule.requires and words.isdisjoint(self._requires_words[i]):
+                if not any(w in low for w in self._requires_other[i]):
                     continue
-                seen.add(i)
-                rule = rules[i]
-                if others is None and self._needs_others[i]:
-                    others = [f for f in self._other_forms if f in low]  # once per text, only if needed
-                    if others:
-                        words = words.union(others)
-                if any(words.isdisjoint(spec) for spec in rule.specs):
+            if len(rule.chain) > 1:
+                if index is None:
+                    index = _ChunkIndex(low, words, self._split_from, others or [])
+                if not _chain_fits(rule.chain, index, words):
                     continue
-                if rule.requires and words.isdisjoint(self._requires_words[i]):
-                    if not any(w in low for w in self._requires_other[i]):
-                        continue
-                if len(rule.chain) > 1:
-                    if index is None:
-                        index = _ChunkIndex(low, words, self._split_from, others or [])
-                    if not _chain_fits(rule.chain, index, words):
-                        continue
-                out.add(i)
+            out.add(i)
         return sorted(out)
 
     def _windows(self, text: str, low: str, words: set[str], candidates: list[int]) -> list[tuple[int, int]]:

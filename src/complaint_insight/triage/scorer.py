@@ -13,6 +13,7 @@ import math
 import re
 import hashlib
 from collections import Counter
+from itertools import chain, repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,6 +22,14 @@ import numpy as np
 from complaint_insight.text import clean_for_model
 from complaint_insight.triage import model_format
 from complaint_insight.triage.lexicon import FEATURE_NAMES, sentiment_matrix
+
+
+# Batches smaller than this are scored text by text (same results; lower latency for single calls).
+SMALL_BATCH = 16
+
+
+def _exp(x: float) -> float:
+    return math.exp(x) if x < 709.0 else math.inf  # as np.exp: overflow is infinity, not an error
 
 
 _LOG_TF = [0.0] + [1.0 + math.log(k) for k in range(1, 256)]
@@ -66,6 +75,7 @@ class _WordBlock:
         self.width = len(vocab)
         self.vocabulary = vocab
         self.vocabulary_sha256 = vocabulary_digest(vocab, idf)
+        self._fast = None  # batch look-up tables, built on first use (see _index)
 
     def ngrams(self, text: str) -> list[str]:
         """The same n-grams, in the same order, as scikit-learn's word analyzer."""
@@ -85,8 +95,120 @@ class _WordBlock:
             return float(count)
         return _LOG_TF[count] if count < len(_LOG_TF) else 1.0 + math.log(count)
 
+    def _index(self):
+        """Integer look-up tables for batch scoring (built on first use), or None if not applicable.
+
+        Tokens map to ids; a unigram term to its column through an array, a bigram term through
+        a sorted array of ``first_id * n_tokens + second_id`` codes. A batch then needs one dict
+        look-up per token and NumPy for the rest, instead of building and hashing every bigram string.
+        """
+        if self._fast is None:
+            if (self.min_n, self.max_n) not in ((1, 1), (1, 2)):
+                self._fast = False
+                return None
+            token_id: dict[str, int] = {}
+            pairs: list[tuple[str, ...]] = []
+            for term in self.vocabulary:
+                parts = tuple(term.split(" "))
+                if len(parts) > 2 or not all(parts):
+                    self._fast = False
+                    return None
+                pairs.append(parts)
+                for part in parts:
+                    token_id.setdefault(part, len(token_id))
+            n_tokens = len(token_id)
+            unigram_column = np.full(n_tokens + 1, -1, dtype=np.int64)  # the extra slot answers id -1
+            codes, columns = [], []
+            for k, parts in enumerate(pairs):
+                if len(parts) == 1:
+                    unigram_column[token_id[parts[0]]] = k
+                else:
+                    codes.append(token_id[parts[0]] * n_tokens + token_id[parts[1]])
+                    columns.append(k)
+            codes_arr = np.asarray(codes, dtype=np.int64)
+            order = np.argsort(codes_arr, kind="stable")
+            idf = np.empty(self.width)
+            coef = np.empty(self.width)
+            for term, (i, c, k) in self.terms.items():
+                idf[k], coef[k] = i, c
+            self._fast = (token_id, n_tokens, unigram_column, codes_arr[order],
+                          np.asarray(columns, dtype=np.int64)[order], idf, coef)
+        return self._fast or None
+
     def score_with_features(self, cleaned: list[str]) -> tuple[np.ndarray, WordFeatures]:
-        """Scores and the normalised TF-IDF rows, in one pass over each text's n-grams."""
+        """Scores and the normalised TF-IDF rows of a batch.
+
+        Bit-for-bit what :meth:`score` computes per text: the same n-grams, each text's terms in
+        order of first occurrence (unigrams, then bigrams), and its sums accumulated in that order
+        (``np.bincount`` adds its weights one after another).
+        """
+        index = self._index() if len(cleaned) >= SMALL_BATCH else None
+        if index is None:  # NumPy's fixed costs outweigh the loop's for a few texts (single-text latency)
+            return self._score_with_features_loop(cleaned)
+        token_id, n_tokens, unigram_column, bigram_codes, bigram_columns, idf, coef = index
+        n = len(cleaned)
+        findall = self.pattern.findall
+        token_lists = list(map(findall, map(str.lower, cleaned) if self.lowercase else cleaned))
+        lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n)
+        total = int(lengths.sum())
+        ids = np.fromiter(map(token_id.get, chain.from_iterable(token_lists), repeat(-1)), dtype=np.int64, count=total)
+        del token_lists
+        rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        token_start = np.cumsum(lengths) - lengths
+        position = np.arange(total, dtype=np.int64) - token_start[rows]  # token number within its text
+        # Where each text's n-grams start in the order scikit-learn lists them: n unigrams, then n - 1 bigrams.
+        grams = lengths * 2 - 1 if self.max_n == 2 else lengths.copy()
+        grams[lengths == 0] = 0
+        gram_start = np.cumsum(grams) - grams
+        uni_cols = unigram_column[ids]
+        keep = uni_cols >= 0
+        entry_rows, entry_cols = [rows[keep]], [uni_cols[keep]]
+        entry_order = [gram_start[rows[keep]] + position[keep]]
+        if self.max_n == 2 and total > 1 and len(bigram_codes):
+            has_next = position[:-1] < lengths[rows[:-1]] - 1
+            first, second = ids[:-1], ids[1:]
+            has_next &= (first >= 0) & (second >= 0)
+            at = np.flatnonzero(has_next)
+            codes = first[at] * n_tokens + second[at]
+            slot = np.minimum(np.searchsorted(bigram_codes, codes), len(bigram_codes) - 1)
+            found = bigram_codes[slot] == codes
+            at, slot = at[found], slot[found]
+            bi_rows = rows[at]
+            entry_rows.append(bi_rows)
+            entry_cols.append(bigram_columns[slot])
+            entry_order.append(gram_start[bi_rows] + lengths[bi_rows] + position[at])
+        entry_rows_arr = np.concatenate(entry_rows)
+        entry_cols_arr = np.concatenate(entry_cols)
+        entry_order_arr = np.concatenate(entry_order)
+        # One entry per (text, term), counted, at the place of its first occurrence.
+        keys = entry_rows_arr * self.width + entry_cols_arr
+        unique_keys, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        order = np.argsort(entry_order_arr[first], kind="stable")
+        unique_keys, counts = unique_keys[order], counts[order]
+        term_rows = unique_keys // self.width
+        term_cols = unique_keys % self.width
+        if self.sublinear:
+            top = int(counts.max()) if len(counts) else 0
+            table = np.asarray(_LOG_TF + [1.0 + math.log(k) for k in range(len(_LOG_TF), top + 1)])
+            tf = table[counts]
+        else:
+            tf = counts.astype(np.float64)
+        values = tf * idf[term_cols]
+        dots = np.bincount(term_rows, weights=values * coef[term_cols], minlength=n)
+        norm_sq = np.bincount(term_rows, weights=values * values, minlength=n)
+        norms = np.ones(n)
+        positive = norm_sq > 0
+        norms[positive] = np.sqrt(norm_sq[positive])
+        scores = np.zeros(n)
+        scores[positive] = dots[positive] / norms[positive]
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(term_rows, minlength=n), out=indptr[1:])
+        features = WordFeatures(indptr, term_cols.astype(np.int32), values / norms[term_rows], self.width,
+                                self.vocabulary_sha256)
+        return scores, features
+
+    def _score_with_features_loop(self, cleaned: list[str]) -> tuple[np.ndarray, WordFeatures]:
+        """The per-text reference implementation (also used for n-gram ranges beyond (1, 2))."""
         get = self.terms.get
         tf = self.tf
         scores = np.zeros(len(cleaned))
@@ -207,10 +329,16 @@ class CompiledComplaintScorer:
                 scores += word_scores
                 words_out.append(features)
             else:
-                scores += np.fromiter((self._words.score(t) for t in cleaned), dtype=np.float64, count=len(cleaned))
+                scores += self._words.score_with_features(cleaned)[0]
         if self._lexicon is not None:
             scale, weights = self._lexicon
-            scores += (sentiment_matrix(cleaned).astype(np.float64) * scale) @ weights
+            # Column by column, not ``@``: a BLAS product may sum a row in another order (and differ
+            # in the last bit) depending on the batch size, and a batch must equal one call per text.
+            lexicon = sentiment_matrix(cleaned).astype(np.float64) * scale
+            contribution = np.zeros(len(cleaned))
+            for j, weight in enumerate(np.asarray(weights, dtype=np.float64).tolist()):
+                contribution += lexicon[:, j] * weight
+            scores += contribution
         for embedder, mean, std, scale, weights in self._embeddings:
             from complaint_insight.embed import get_embedder
 
@@ -222,7 +350,9 @@ class CompiledComplaintScorer:
         method = self.calibration["method"]
         if method == "sigmoid":
             z = self.calibration["a"] * scores + self.calibration["b"]
-            return 1.0 / (1.0 + np.exp(-z))
+            # math.exp per value: NumPy's vectorised exp may round differently from its scalar tail,
+            # so a text's probability could depend on its place in the batch.
+            return 1.0 / (1.0 + np.fromiter(map(_exp, (-z).tolist()), dtype=np.float64, count=len(z)))
         if method == "isotonic":
             x, y = self._iso
             return np.interp(np.clip(scores, x[0], x[-1]), x, y)

@@ -13,12 +13,13 @@ import numpy as np
 
 from complaint_insight.errors import InputError
 from complaint_insight.text import MAX_MODEL_CHARS, coerce_text
-from complaint_insight.triage.cues import cue_spans, positive_weights
+from complaint_insight.triage.cues import cue_spans_many
 from complaint_insight.triage.policy import NEEDS_HUMAN_READER, Policy, load_policy
 from complaint_insight.triage.prompt import build_prompt
 from complaint_insight.triage.reading import reading_status
-from complaint_insight.triage.result import ROW_COLUMNS, RedFlag, TriageResult
-from complaint_insight.triage.risk import RiskAssessor, RiskFinding, intensity_label
+from complaint_insight.triage.result import (ROW_COLUMNS, RedFlag, TriageResult, construct_model, construct_result,
+                                             rows_columns)
+from complaint_insight.triage.risk import RiskAssessor, RiskFinding, intensity_labels
 
 if TYPE_CHECKING:  # pandas and scikit-learn load only when a caller needs them
     import pandas as pd
@@ -70,10 +71,13 @@ class Triager:
         Learned red flags, severity and intensity (default: ``models/risk-model``).
     n_jobs : int or None
         Worker processes for large batches (joblib; ``-1`` = all cores). Batches smaller than
-        ``MIN_ROWS_PER_JOB`` per worker run in this process. Results are identical either way.
+        ``MIN_ROWS_PER_JOB`` per worker run in this process. Results are identical either way. The
+        workers are joblib's reusable loky pool: started by the first large batch, kept for later ones,
+        and each loads the models once (they are sent to it by path).
     """
 
     MIN_ROWS_PER_JOB = 5_000
+    MAX_ROWS_PER_TASK = 10_000
 
     def __init__(
         self,
@@ -107,6 +111,16 @@ class Triager:
         wanted = cores if self.n_jobs < 0 else min(self.n_jobs, cores)
         return max(1, min(wanted, rows // self.MIN_ROWS_PER_JOB))
 
+    def _task_bounds(self, rows: int, workers: int) -> list[int]:
+        """Row bounds of the worker tasks: at most MAX_ROWS_PER_TASK rows each, in order.
+
+        Bounded tasks keep a worker's memory from growing by hundreds of MB, after which joblib's
+        loky executor replaces the worker (and the new one loads the models again); several tasks
+        per worker also even out the load.
+        """
+        tasks = max(workers, -(-rows // self.MAX_ROWS_PER_TASK))
+        return [rows * k // tasks for k in range(tasks + 1)]
+
     def _serial(self) -> "Triager":
         """A copy that runs in-process: what each worker runs on its share of a batch."""
         serial = Triager.__new__(Triager)
@@ -130,7 +144,7 @@ class Triager:
         if workers > 1:
             from joblib import Parallel, delayed
 
-            bounds = [len(texts) * k // workers for k in range(workers + 1)]
+            bounds = self._task_bounds(len(texts), workers)
             serial = self._serial()
             chunks = Parallel(n_jobs=workers)(
                 delayed(serial.assess_many)(texts[a:b], ids=None if labels is None else labels[a:b])
@@ -154,36 +168,45 @@ class Triager:
             # The risk layer reads what the classifier reads: the first MAX_MODEL_CHARS characters
             # (spaCy refuses texts over 1M characters, and a flag deep in a huge paste is flagged "truncated").
             findings = dict(zip(scorable, self.risk.assess([s[:MAX_MODEL_CHARS] for s in batch], words)))
-        weights = positive_weights(self.classifier)
         severity_labels = self.policy.severity_labels
+        threshold = self.threshold
+        policy = self.policy
+        # Decisions, cues and intensity labels for the whole batch, then one light pass per row.
+        complaint_rows = [i for i in scorable if probabilities[i] >= threshold]
+        cues_of = dict(zip(complaint_rows, cue_spans_many([strings[i] for i in complaint_rows], self.classifier)))
+        intensity_of = {}
+        if complaint_rows:
+            levels = np.stack([findings[i].intensity_proba for i in complaint_rows])
+            intensity_of = dict(zip(complaint_rows, intensity_labels(levels, np.ones(len(complaint_rows), dtype=int))))
+        construct = construct_result  # every field below is built here from validated parts
         results = []
         for i, text in enumerate(strings):
             status = statuses[i]
             cues, red_flags = [], []
-            severity, reason, intensity = None, None, None
             if status == "ok":
                 p = float(probabilities[i])
-                is_complaint = int(p >= self.threshold)
+                is_complaint = int(p >= threshold)
                 finding = findings[i]
                 red_flags = finding.red_flags
                 if is_complaint:
-                    cues = cue_spans(text, weights)
+                    cues = cues_of[i]
                 severity, reason = self._severity(finding, is_complaint)
-                intensity = intensity_label(finding.intensity_proba, is_complaint)
+                intensity = intensity_of[i] if is_complaint else "none"
             elif status == "empty":
                 p, is_complaint = 0.0, 0  # an empty answer expresses nothing
                 severity, reason, intensity = 0, "no feedback content", "none"
             else:
                 p, is_complaint = None, 0  # no guess: a person has to read it
-                route = self.policy.route_for(NEEDS_HUMAN_READER)
-                red_flags = [RedFlag(type=NEEDS_HUMAN_READER, label=route.label,
-                                     route=f"{route.route} ({route.when})", source="input")]
+                severity, reason, intensity = None, None, None
+                route = policy.route_for(NEEDS_HUMAN_READER)
+                red_flags = [construct_model(RedFlag, type=NEEDS_HUMAN_READER, label=route.label,
+                                                     route=f"{route.route} ({route.when})", span=None, source="input")]
             results.append(
-                TriageResult(
+                construct(
                     id=labels[i] if labels is not None else None,
                     is_complaint=is_complaint,
                     complaint_probability=p,
-                    threshold=self.threshold,
+                    threshold=threshold,
                     status=status,
                     needs_human_reader=status in ("unreadable", "non_english"),
                     truncated=len(text) > MAX_MODEL_CHARS,
@@ -193,7 +216,7 @@ class Triager:
                     severity_reason=reason,
                     intensity=intensity,
                     cues=cues,
-                    prompt=build_prompt(self.policy, status=status, is_complaint=is_complaint, cues=cues,
+                    prompt=build_prompt(policy, status=status, is_complaint=is_complaint, cues=cues,
                                         red_flags=red_flags),
                 )
             )
@@ -233,7 +256,7 @@ class Triager:
         if workers > 1:
             from joblib import Parallel, delayed
 
-            bounds = [len(frame) * k // workers for k in range(workers + 1)]
+            bounds = self._task_bounds(len(frame), workers)
             serial = self._serial()
             rows = pd.concat(
                 Parallel(n_jobs=workers)(
@@ -256,7 +279,7 @@ class Triager:
 
         ids = frame[id_column].tolist() if id_column else [f"index {i!r}" for i in frame.index]
         results = self.assess_many(frame[text_column].tolist(), ids=ids)
-        return pd.DataFrame([r.to_row() for r in results], index=frame.index, columns=list(ROW_COLUMNS))
+        return pd.DataFrame(rows_columns(results), index=frame.index, columns=list(ROW_COLUMNS))
 
 
 _DEFAULT_TRIAGER: Triager | None = None
