@@ -45,6 +45,22 @@ def require_columns(frame: pd.DataFrame, path: str, **columns: str | None) -> No
             )
 
 
+def count_rows(path: str) -> int | None:
+    """Cheap row count for the progress bar (Parquet metadata, or line count), or None."""
+    fmt = table_format(path)
+    try:
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            return pq.ParquetFile(path).metadata.num_rows
+        if fmt == "jsonl":
+            with open(path, "rb") as fh:
+                return sum(1 for line in fh if line.strip())
+    except Exception:
+        return None
+    return None  # CSV rows can span lines; the bar then counts up without a total
+
+
 def add_engine_arguments(parser) -> None:
     """Options of the scale engines (``complaint_insight.scale``): resume, Dask local or remote."""
     parser.add_argument("--resume", action="store_true",
