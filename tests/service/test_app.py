@@ -190,3 +190,17 @@ def test_logs_hold_no_complaint_text(client, caplog):
     assert access[0].startswith("POST /v1/triage 200 ") and access[1].startswith("POST /v1/triage 422 ")
     assert access[2].startswith("POST /v1/triage 413 ") and access[3].startswith("POST (no route) 404 ")
     assert "Zebra" not in logged and "x1" not in logged
+
+
+def test_app_start_loads_the_red_flag_matcher_before_the_first_request():
+    # Otherwise the first caller whose text needs spaCy waits ~1 s, with every request queued behind it.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from complaint_insight.service.app import create_app; "
+        "assert 'spacy' not in sys.modules; create_app(); print('spacy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "True"

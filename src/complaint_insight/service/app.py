@@ -44,7 +44,9 @@ def create_app(
         folder = settings.classifier or model_path(DEFAULT_CLASSIFIER)
     else:
         folder = getattr(triager.classifier, "path", None)
-    triager.assess("warm-up")  # loads the lexicon and fills caches now, not in the first caller's request
+    # Load the lexicon, fill caches and load spaCy for the red-flag matcher now: otherwise the first
+    # caller whose text needs the matcher waits ~1 s, and every request queued behind it too.
+    triager.assess_many(["warm-up", "The carer hit my mother and left her in a soiled bed"])
     log = None
     if settings.actions_log:
         from complaint_insight.actions.log import open_log
