@@ -192,15 +192,15 @@ def test_logs_hold_no_complaint_text(client, caplog):
     assert "Zebra" not in logged and "x1" not in logged
 
 
-def test_app_start_loads_the_red_flag_matcher_before_the_first_request():
+def test_app_start_loads_lazy_models_before_the_first_request():
     # Otherwise the first caller whose text needs spaCy waits ~1 s, with every request queued behind it.
     import subprocess
     import sys
 
     code = (
         "import sys; from complaint_insight.service.app import create_app; "
-        "assert 'spacy' not in sys.modules; create_app(); print('spacy' in sys.modules)"
+        "assert 'spacy' not in sys.modules; create_app(); print('spacy' in sys.modules, 'py3langid' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip() == "True"
+    assert out.stdout.strip() == "True True"  # red-flag matcher and language identifier both loaded
