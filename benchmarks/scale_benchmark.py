@@ -1,4 +1,5 @@
-"""Throughput and peak memory of streaming triage, in-process and on a local Dask cluster.
+"""Throughput and peak memory of streaming triage: in-process, with local worker processes (what
+``complaint-insight triage --jobs N`` runs; engine ``parallel``) and on a local Dask cluster.
 
     COMPLAINT_INSIGHT_DATASETS=/path/to/shared/datasets \\
     python benchmarks/scale_benchmark.py --rows 1000000 --jobs passthrough,triage-norisk,triage \\
@@ -105,7 +106,7 @@ def build_input(rows: int) -> Path:
 
 # -- one timed run -------------------------------------------------------------------------------
 def child(args) -> None:
-    from complaint_insight.scale.streaming import DaskExecutor, stream_table
+    from complaint_insight.scale.streaming import DaskExecutor, ParallelExecutor, stream_table
 
     spec = JOBS[args.job](text_column="text")
     marks: list[tuple[float, int]] = []  # (time, rows done) after each chunk: steady-state speed without start-up
@@ -119,6 +120,8 @@ def child(args) -> None:
 
         with dask_client(workers=args.workers) as client:
             summary = stream_table(spec, args.input, args.output, executor=DaskExecutor(client), **options)
+    elif args.engine == "parallel":  # what `complaint-insight triage --jobs N` runs: local worker processes
+        summary = stream_table(spec, args.input, args.output, executor=ParallelExecutor(args.workers), **options)
     else:
         summary = stream_table(spec, args.input, args.output, **options)
     steady = None
@@ -157,7 +160,7 @@ def timed(job: str, engine: str, input: Path, rows: int, chunk_size: int, worker
         raise SystemExit(f"{job}/{engine} failed:\n{err[-3000:]}")
     summary = json.loads(out.strip().splitlines()[-1])
     output.unlink(missing_ok=True)
-    return {"job": job, "engine": engine if engine == "stream" else f"dask ({workers} workers)", "rows": rows,
+    return {"job": job, "engine": {"stream": "stream", "parallel": f"stream + {workers} local processes"}.get(engine, f"dask ({workers} workers)"), "rows": rows,
             "rows_out": summary["rows_out"], "by_status": summary["by_status"], "seconds": round(seconds, 1),
             "rows_per_s": round(rows / seconds),
             "steady_rows_per_s": None if summary["steady_rows_per_s"] is None else round(summary["steady_rows_per_s"]),
@@ -181,7 +184,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="cmd")
     c = sub.add_parser("_child")
     c.add_argument("--job", choices=JOBS, required=True)
-    c.add_argument("--engine", choices=("stream", "dask"), required=True)
+    c.add_argument("--engine", choices=("stream", "parallel", "dask"), required=True)
     c.add_argument("--input", required=True)
     c.add_argument("--output", required=True)
     c.add_argument("--chunk-size", type=int, default=20_000)
