@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
+from complaint_insight.service.limits import TOO_LARGE, UNAUTHORISED, check_batch
 from complaint_insight.themes.result import Theme
 
 router = APIRouter(tags=["themes"])
@@ -64,25 +65,19 @@ def _model(request: Request):
 
 
 @router.get("/v1/themes", response_model=ThemesResponse, summary="The themes of the configured model",
-            responses={401: {"description": "Bearer token missing or wrong"}, 404: {"description": "No theme model"}})
+            responses={**UNAUTHORISED, 404: {"description": "No theme model"}})
 async def themes(request: Request) -> ThemesResponse:
     model = await run_in_threadpool(_model, request)
     return ThemesResponse(themes=model.themes_, distance_threshold=model.distance_threshold_)
 
 
 @router.post("/v1/themes/assign", response_model=AssignResponse, summary="Assign complaints to saved themes",
-             responses={401: {"description": "Bearer token missing or wrong"}, 404: {"description": "No theme model"},
-                        413: {"description": "Body, batch or one text over the limits shown by /healthz"}})
+             responses={**UNAUTHORISED, 404: {"description": "No theme model"}, **TOO_LARGE})
 async def assign(body: AssignRequest, request: Request, response: Response) -> AssignResponse:
-    settings = request.app.state.settings
-    if len(body.items) > settings.max_batch_items:
-        raise HTTPException(413, f"{len(body.items)} items in one request; the limit is {settings.max_batch_items}")
-    for position, item in enumerate(body.items):
-        if item.text is not None and len(item.text) > settings.max_text_chars:
-            raise HTTPException(413, f"items[{position}].text has {len(item.text)} characters; "
-                                     f"the limit is {settings.max_text_chars}")
+    texts = [item.text for item in body.items]
+    check_batch(request.app.state.settings, texts, allow_empty=True)
     model = await run_in_threadpool(_model, request)
-    frame = await run_in_threadpool(model.assign, [item.text for item in body.items])
+    frame = await run_in_threadpool(model.assign, texts)
     response.headers["Cache-Control"] = "no-store"
     results = [
         ThemeAssignment(id=item.id, theme_id=row.theme_id, theme_label=row.theme_label,

@@ -1,10 +1,11 @@
 """``POST /v1/triage``: the Python ``Triager.assess_many`` over HTTP, same fields, same order."""
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
+from complaint_insight.service.limits import TOO_LARGE, UNAUTHORISED, check_batch
 from complaint_insight.triage.result import TriageResult
 
 router = APIRouter(tags=["triage"])
@@ -33,29 +34,17 @@ class TriageResponse(BaseModel):
 # CPU per single-item request (measured with benchmarks/service_load.py) plus GIL hand-over delays.
 INLINE_CHARS = 5_000
 
-_TOO_LARGE = {413: {"description": "Body, batch or one text over the limits shown by /healthz"}}
 
 
 @router.post(
     "/v1/triage",
     response_model=TriageResponse,
     summary="Triage a batch of feedback",
-    responses={401: {"description": "Bearer token missing or wrong"}, **_TOO_LARGE},
+    responses={**UNAUTHORISED, **TOO_LARGE},
 )
 async def triage(body: TriageRequest, request: Request, response: Response) -> TriageResponse:
-    settings = request.app.state.settings
-    items = body.items
-    if len(items) > settings.max_batch_items:
-        raise HTTPException(
-            413, f"{len(items)} items in one request; the limit is {settings.max_batch_items}: split the batch"
-        )
-    for position, item in enumerate(items):
-        if item.text is not None and len(item.text) > settings.max_text_chars:
-            raise HTTPException(
-                413,
-                f"items[{position}].text has {len(item.text)} characters; the limit is {settings.max_text_chars}",
-            )
-    texts, ids = [i.text for i in items], [i.id for i in items]
+    texts, ids = [i.text for i in body.items], [i.id for i in body.items]
+    check_batch(request.app.state.settings, texts, allow_empty=True)
     assess_many = request.app.state.triager.assess_many
     if sum(len(t) for t in texts if t) <= INLINE_CHARS:
         results = assess_many(texts, ids=ids)
