@@ -1,6 +1,7 @@
 """Pieces shared by the table-processing sub-commands."""
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -43,6 +44,16 @@ def require_columns(frame: pd.DataFrame, path: str, **columns: str | None) -> No
                 f"{path}: {role.replace('_', ' ')} {column!r} not found; columns are: "
                 + ", ".join(map(str, frame.columns))
             )
+
+
+def parse_date_option(value: str | None, option: str) -> dt.date | None:
+    """An ISO date given on the command line, or None; a bad value is a one-line user error."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{option} must be a date like 2024-04-01, got {value!r}") from None
 
 
 def count_rows(path: str) -> int | None:

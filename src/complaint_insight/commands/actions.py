@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from complaint_insight.commands._common import parse_date_option
 from complaint_insight.errors import InputError
 
 FORMATS = ("text", "json")
@@ -215,8 +216,8 @@ def _log_add(args) -> int:
             action_id=args.action_id,
             action_text=" ".join(text.split()),
             owner=owner,
-            date_agreed=_date(args.agreed, "--agreed") or dt.date.today(),
-            due_date=_date(args.due, "--due"),
+            date_agreed=parse_date_option(args.agreed, "--agreed") or dt.date.today(),
+            due_date=parse_date_option(args.due, "--due"),
             status=args.status,
             evidence=args.evidence,
             public_summary=args.public_summary,
@@ -243,7 +244,7 @@ def _log_update(args) -> int:
         if getattr(args, field) is not None
     }
     if args.due is not None:
-        changes["due_date"] = _date(args.due, "--due")
+        changes["due_date"] = parse_date_option(args.due, "--due")
     if not changes:
         raise InputError(
             "nothing to change: give --status, --evidence, --due, --owner, --action-text, --theme-label or --public-summary"
@@ -454,15 +455,6 @@ def _library_list(args) -> int:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{option} must be a date like 2024-04-01, got {value!r}") from None
-
-
 def _validation_message(exc) -> str:
     error = exc.errors()[0]
     field = ".".join(str(p) for p in error["loc"]) or "entry"

@@ -65,9 +65,9 @@ def run(args) -> int:
     if (args.theme_column is None) != (args.theme_map_out is None):
         raise InputError("--theme-column and --theme-map-out go together")
     if args.theme_map_out is not None:
-        from complaint_insight.io import table_format
-
         from pathlib import Path
+
+        from complaint_insight.io import table_format
 
         table_format(args.theme_map_out)  # unsupported extension: fail before the long run
         if Path(args.theme_map_out).resolve() in {Path(args.input).resolve(), Path(args.output).resolve()}:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
+
+from complaint_insight.commands._common import parse_date_option
 
 
 def register(sub) -> None:
@@ -60,17 +61,6 @@ def register(sub) -> None:
     parser.set_defaults(handler=run)
 
 
-def _date(value: str | None, option: str) -> dt.date | None:
-    from complaint_insight.errors import InputError
-
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{option} must be a date like 2025-04-01, got {value!r}") from None
-
-
 def run(args) -> int:
     import sys
 
@@ -100,8 +90,8 @@ def run(args) -> int:
         period=args.period,
         taxonomy=args.taxonomy,
         top_n=args.top,
-        start=_date(args.start, "--start"),
-        end=_date(args.end, "--end"),
+        start=parse_date_option(args.start, "--start"),
+        end=parse_date_option(args.end, "--end"),
         dayfirst=args.dayfirst,
         log=args.log,
         surveys=surveys,
