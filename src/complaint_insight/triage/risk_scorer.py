@@ -19,7 +19,7 @@ import numpy as np
 
 from complaint_insight import artifacts
 from complaint_insight.text import clean_for_model
-from complaint_insight.triage.scorer import WordFeatures
+from complaint_insight.triage.scorer import PickledByPath, WordFeatures
 
 KIND = "risk-model"
 FORMAT = "risk-heads/1"
@@ -30,7 +30,7 @@ SEVERITY_LEVELS = (0, 1, 2, 3)
 INTENSITY_LEVELS = ("none", "no_explicit_reproach", "disapproval", "accusation", "blame")
 
 
-class CompiledRiskModel:
+class CompiledRiskModel(PickledByPath):
     """Red-flag scores, HCAT severity and reproach intensity from word features."""
 
     def __init__(self, doc: dict, weights: np.ndarray, intercepts: np.ndarray, path: Path | None = None):
@@ -52,18 +52,11 @@ class CompiledRiskModel:
         self._slices = (slice(0, k), slice(k, k + s), slice(k + s, n_heads))
         self._block = None
 
-    def __getstate__(self):
-        # Sent to worker processes by path (like the classifier): loaded once per worker, not per batch.
-        if self.path is not None:
-            return {"_path": str(self.path)}
-        return self.__dict__
+    @staticmethod
+    def _load_cached(path: str) -> "CompiledRiskModel":
+        from complaint_insight.triage.risk import load_risk_model
 
-    def __setstate__(self, state):
-        if "_path" in state:
-            from complaint_insight.triage.risk import load_risk_model
-
-            state = load_risk_model(state["_path"]).__dict__
-        self.__dict__.update(state)
+        return load_risk_model(path)
 
     # -- files ---------------------------------------------------------------------------------
     @classmethod

@@ -261,7 +261,29 @@ def vocabulary_digest(vocabulary: list[str], idf: np.ndarray) -> str:
     return digest.hexdigest()
 
 
-class CompiledComplaintScorer:
+class PickledByPath:
+    """A model loaded from a folder travels to worker processes as its folder path: each worker loads
+    (and caches, through ``_load_cached``) the model once instead of unpickling large arrays with
+    every task. A model built in memory (``path`` None) is pickled whole."""
+
+    path: "Path | None"
+
+    @staticmethod
+    def _load_cached(path: str):
+        raise NotImplementedError
+
+    def __getstate__(self):
+        if self.path is not None:
+            return {"_path": str(self.path)}
+        return self.__dict__
+
+    def __setstate__(self, state):
+        if "_path" in state:
+            state = self._load_cached(state["_path"]).__dict__
+        self.__dict__.update(state)
+
+
+class CompiledComplaintScorer(PickledByPath):
     """Scores texts with a saved classifier; same interface subset as ``ComplaintClassifier``."""
 
     def __init__(self, doc: dict, arrays: dict[str, np.ndarray], path: Path | None = None):
@@ -297,19 +319,11 @@ class CompiledComplaintScorer:
         if self.calibration["method"] == "isotonic":
             self._iso = (arrays["isotonic_x"], arrays["isotonic_y"])
 
-    def __getstate__(self):
-        # Sent to worker processes by path: each worker loads (and caches) the model once
-        # instead of unpickling a large vocabulary with every batch.
-        if self.path is not None:
-            return {"_path": str(self.path)}
-        return self.__dict__
+    @staticmethod
+    def _load_cached(path: str) -> "CompiledComplaintScorer":
+        from complaint_insight.triage.triager import load_classifier
 
-    def __setstate__(self, state):
-        if "_path" in state:
-            from complaint_insight.triage.triager import load_classifier
-
-            state = load_classifier(state["_path"]).__dict__
-        self.__dict__.update(state)
+        return load_classifier(path)
 
     @classmethod
     def load(cls, folder: str | Path) -> "CompiledComplaintScorer":
