@@ -68,7 +68,8 @@ def create_app(
     app.state.settings = settings
     app.state.triager = triager
     app.state.model_info = [model_info.describe(triager.classifier, folder)]
-    app.state.models = LazyModels(categorisers=categorisers, suggester=suggester, log=log)
+    app.state.models = LazyModels(categorisers=categorisers, suggester=suggester, log=log,
+                                  theme_folder=settings.theme_model)
 
     for name in OPEN_ROUTES:
         app.include_router(_router(name))

@@ -1,8 +1,8 @@
 """Models the API loads on first use and then keeps for the life of the process.
 
-The triage model is loaded when the app is built (every request needs it). Categorisers and
-the action suggester are loaded by the first request that needs them, once, under a lock, so a
-service that only triages never pays for them. Tests pass their own in through ``create_app``.
+The triage model is loaded when the app is built (every request needs it). Categorisers, the
+action suggester and the theme model are loaded by the first request that needs them, once,
+under a lock, so a service that only triages never pays for them. Tests pass their own in through ``create_app``.
 """
 from __future__ import annotations
 
@@ -17,10 +17,13 @@ class LazyModels:
         categorisers: dict[str, Any] | None = None,
         suggester: Any = None,
         log: str | None = None,
+        theme_folder: str | None = None,
     ):
         self._categorisers = dict(categorisers or {})
         self._suggester = suggester
         self.log = log
+        self.theme_folder = theme_folder
+        self._theme_model = None
         self._lock = threading.Lock()
 
     def categoriser(self, taxonomy_id: str):
@@ -41,3 +44,13 @@ class LazyModels:
                     suggester.suggest("warm-up: the ward was noisy at night", k=1)  # builds its index
                     self._suggester = suggester
         return self._suggester
+
+    def theme_model(self):
+        """The saved theme model named by the settings, or None when none is configured."""
+        if self._theme_model is None and self.theme_folder:
+            with self._lock:
+                if self._theme_model is None:
+                    from complaint_insight.themes import load_theme_model
+
+                    self._theme_model = load_theme_model(self.theme_folder)
+        return self._theme_model

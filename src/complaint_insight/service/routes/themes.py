@@ -1,12 +1,10 @@
 """``GET /v1/themes`` and ``POST /v1/themes/assign``: a saved theme model over HTTP.
 
 The model folder comes from ``COMPLAINT_INSIGHT_THEME_MODEL`` (a folder written by
-``ThemeModel.save`` or ``complaint-insight themes --save-model``); it is loaded, verified, on the
-first request. Without one these endpoints answer 404 with what to set.
+``ThemeModel.save`` or ``complaint-insight themes --save-model``); ``service.models.LazyModels``
+loads it, verified, on the first request. Without one these endpoints answer 404 with what to set.
 """
 from __future__ import annotations
-
-import threading
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -16,7 +14,6 @@ from complaint_insight.service.limits import TOO_LARGE, UNAUTHORISED, check_batc
 from complaint_insight.themes.result import Theme
 
 router = APIRouter(tags=["themes"])
-_LOCK = threading.Lock()
 
 
 class ThemeItem(BaseModel):
@@ -51,17 +48,11 @@ class ThemesResponse(BaseModel):
 
 
 def _model(request: Request):
-    state = request.app.state
-    with _LOCK:
-        if getattr(state, "theme_model", None) is None:
-            folder = getattr(state.settings, "theme_model", None)
-            if not folder:
-                raise HTTPException(404, "no theme model configured: set COMPLAINT_INSIGHT_THEME_MODEL to a folder "
-                                         "saved with 'complaint-insight themes --save-model'")
-            from complaint_insight.themes import load_theme_model
-
-            state.theme_model = load_theme_model(folder)
-        return state.theme_model
+    model = request.app.state.models.theme_model()
+    if model is None:
+        raise HTTPException(404, "no theme model configured: set COMPLAINT_INSIGHT_THEME_MODEL to a folder "
+                                 "saved with 'complaint-insight themes --save-model'")
+    return model
 
 
 @router.get("/v1/themes", response_model=ThemesResponse, summary="The themes of the configured model",
