@@ -125,7 +125,8 @@ def _cue_index(classifier) -> _CueIndex:
 def cue_spans_many(texts: list[str], classifier, *, max_cues: int = MAX_CUES, max_chars: int = 5000) -> list[list[Cue]]:
     """``cue_spans`` of every text (same spans, weights and order), with the look-ups done for the batch.
 
-    Texts that are not ASCII go through ``cue_spans`` itself (lower-casing could move their offsets).
+    Texts whose lower-casing changes their length go through ``cue_spans`` itself (their offsets
+    would move); every other text keeps its offsets when lower-cased (no character maps to two).
     """
     weights = positive_weights(classifier)
     if max_cues < 1:
@@ -136,9 +137,10 @@ def cue_spans_many(texts: list[str], classifier, *, max_cues: int = MAX_CUES, ma
     fast, parts_of = [], []
     for k, text in enumerate(texts):
         sample = text[:max_chars]
-        if sample.isascii():
+        low = sample.lower()
+        if len(low) == len(sample):
             fast.append(k)
-            parts_of.append(_SPLIT.split(sample.lower()))
+            parts_of.append(_SPLIT.split(low))
         else:
             out[k] = cue_spans(text, weights, max_cues=max_cues, max_chars=max_chars)
     if fast:
