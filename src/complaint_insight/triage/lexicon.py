@@ -37,6 +37,29 @@ _BOOST = 0.293  # VADER's B_INCR
 _ALPHA = 15.0  # VADER's normalisation constant
 
 
+# Keeps a-z, the apostrophe, "!" and "?"; every other byte becomes a space.
+_TOKEN_BYTES = bytes(c if (97 <= c <= 122 or c in b"'!?") else 32 for c in range(256))
+
+
+def _tokens(low: str) -> list[str]:
+    """``_TOKEN.findall(low)`` for a lower-cased text, about twice as fast for most texts.
+
+    Without emoticon characters, an ASCII text's tokens are its runs of letters and apostrophes
+    plus each "!" and "?" — unless a run starts with an apostrophe, which the regex skips.
+    """
+    if not low.isascii() or ":" in low or ";" in low or "=" in low:
+        return _TOKEN.findall(low)
+    spaced = low
+    if "!" in spaced:
+        spaced = spaced.replace("!", " ! ")
+    if "?" in spaced:
+        spaced = spaced.replace("?", " ? ")
+    kept = spaced.encode("ascii").translate(_TOKEN_BYTES).decode("ascii")
+    if "'" in kept and (kept.startswith("'") or " '" in kept):
+        return _TOKEN.findall(low)
+    return kept.split()
+
+
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[dict[str, float], frozenset[str], dict[str, float]]:
     import vaderSentiment.vaderSentiment as vader
@@ -70,7 +93,7 @@ def _normalise(score: float) -> float:
 def sentiment_row(text: str, max_chars: int = 2000) -> tuple[float, ...]:
     valence, negators, boosters = _lexicon()
     low = text[:max_chars].lower().replace("\u2019", "'")
-    tokens = _TOKEN.findall(low)
+    tokens = _tokens(low)
     pos_sum = neg_sum = negated_pos = negated_neg = 0.0
     clause_scores: list[float] = []
     clause = 0.0

@@ -32,6 +32,8 @@ def _exp(x: float) -> float:
     return math.exp(x) if x < 709.0 else math.inf  # as np.exp: overflow is infinity, not an error
 
 
+# Keeps ASCII word characters (letters, digits, "_"); every other byte becomes a space.
+_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
 _LOG_TF = [0.0] + [1.0 + math.log(k) for k in range(1, 256)]
 
 
@@ -66,6 +68,8 @@ class WordFeatures(NamedTuple):
 class _WordBlock:
     def __init__(self, block: dict, idf: np.ndarray, coef: np.ndarray):
         self.pattern = re.compile(block["token_pattern"])
+        # r"(?u)\b\w\w+\b" matches exactly the maximal runs of two or more word characters.
+        self.default_pattern = block["token_pattern"] == r"(?u)\b\w\w+\b"
         self.lowercase = block["lowercase"]
         self.min_n, self.max_n = block["ngram_range"]
         self.sublinear = block["sublinear_tf"]
@@ -77,9 +81,16 @@ class _WordBlock:
         self.vocabulary_sha256 = vocabulary_digest(vocab, idf)
         self._fast = None  # batch look-up tables, built on first use (see _index)
 
+    def tokens(self, text: str) -> list[str]:
+        """``token_pattern.findall(text)``; for scikit-learn's default pattern and an ASCII text,
+        the runs of word characters longer than one, found with ``bytes.translate`` (~2x faster)."""
+        if self.default_pattern and text.isascii():
+            return [w for w in text.encode("ascii").translate(_WORD_BYTES).decode("ascii").split() if len(w) > 1]
+        return self.pattern.findall(text)
+
     def ngrams(self, text: str) -> list[str]:
         """The same n-grams, in the same order, as scikit-learn's word analyzer."""
-        tokens = self.pattern.findall(text.lower() if self.lowercase else text)
+        tokens = self.tokens(text.lower() if self.lowercase else text)
         if (self.min_n, self.max_n) == (1, 2):
             return tokens + [a + " " + b for a, b in zip(tokens, tokens[1:])]
         grams: list[str] = []
@@ -147,8 +158,8 @@ class _WordBlock:
             return self._score_with_features_loop(cleaned)
         token_id, n_tokens, unigram_column, bigram_codes, bigram_columns, idf, coef = index
         n = len(cleaned)
-        findall = self.pattern.findall
-        token_lists = list(map(findall, map(str.lower, cleaned) if self.lowercase else cleaned))
+        tokenise = self.tokens
+        token_lists = list(map(tokenise, map(str.lower, cleaned) if self.lowercase else cleaned))
         lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n)
         total = int(lengths.sum())
         ids = np.fromiter(map(token_id.get, chain.from_iterable(token_lists), repeat(-1)), dtype=np.int64, count=total)

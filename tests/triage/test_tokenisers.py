@@ -1,0 +1,51 @@
+"""The fast tokenisers (``bytes.translate`` + split) give exactly the regular expressions' tokens.
+
+Both feed the shipped classifier: a different token would change features, so this is checked on
+arbitrary text built to hit the edge cases (apostrophes at word starts, "!" and "?" next to
+words, emoticon characters, digits, underscores, non-ASCII).
+"""
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from complaint_insight.triage.lexicon import _TOKEN, _tokens
+from complaint_insight.triage.scorer import _WordBlock
+
+pieces = st.one_of(
+    st.text(max_size=20),
+    st.text(alphabet="ab'!?:;=-()dp/\\|_09 .,\n\t", max_size=20),
+    st.sampled_from(["don't", "'n'", "rock 'n' roll", "it's'", "!!", "?!", ":)", ";-(", "=d", "covid19", "a_b",
+                     "x", "I", "İ", "naïve", "\u2019", "GREAT!!!", " '", "''", "o'", "__", "1 2 3"]),
+)
+texts = st.lists(pieces, max_size=10).map("".join)
+DEFAULT_BLOCK = {"token_pattern": r"(?u)\b\w\w+\b", "lowercase": True, "ngram_range": [1, 2],
+                 "sublinear_tf": True, "vocabulary": ["rude", "rude staff"]}
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_lexicon_tokens_equal_the_regex(text):
+    low = text.lower()
+    assert _tokens(low) == _TOKEN.findall(low)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_word_block_tokens_equal_scikit_learns_pattern(text):
+    import numpy as np
+
+    block = _WordBlock(DEFAULT_BLOCK, np.ones(2), np.ones(2))
+    assert block.default_pattern
+    assert block.tokens(text) == re.findall(DEFAULT_BLOCK["token_pattern"], text)
+    assert block.tokens(text.lower()) == re.findall(DEFAULT_BLOCK["token_pattern"], text.lower())
+
+
+def test_a_custom_token_pattern_is_used_as_given():
+    import numpy as np
+
+    block = _WordBlock({**DEFAULT_BLOCK, "token_pattern": r"\S+"}, np.ones(2), np.ones(2))
+    assert not block.default_pattern
+    assert block.tokens("a b! c") == ["a", "b!", "c"]
