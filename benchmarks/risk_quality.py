@@ -1,10 +1,10 @@
 """Quality of the risk layer, written to the "quality" section of docs/benchmarks/risk.md.
 
 Run: ``COMPLAINT_INSIGHT_DATASETS=/path/to/shared/datasets python benchmarks/risk_quality.py``.
-- red flags (rules + learned, as triage combines them) on (a) the authored TEST split and (b) the
-  blind hold-out (``training_data/risk/red_flags_holdout.jsonl``, never used to write patterns or
-  train): per-type recall and false-alarm rate; false alarms on ordinary complaints; the share of
-  real corpus texts flagged (counts only, no quotes);
+- red flags (rules + learned, as triage combines them) on (a) the authored TEST split and (b) two
+  blind hold-outs (``training_data/risk/red_flags_holdout.jsonl`` and ``red_flags_holdout2.jsonl``,
+  never used to write patterns or train): per-type recall and false-alarm rate; false alarms on
+  ordinary complaints; the share of real corpus texts flagged (counts only, no quotes);
 - severity (the Triager's final level): confusion tables on both sets;
 - intensity: the shipped head's recipe (logistic regression on the complaint classifier's word
   features), macro-F1 in-corpus (80/20 stratified split) and leave-one-corpus-out, confusion tables.
@@ -91,7 +91,10 @@ def flags_section(triager: Triager, corpus_rows: int) -> list[str]:
     for title, rows in (("authored TEST split (patterns were written with sight of these)",
                          load_authored("risk", split="test")),
                         ("BLIND hold-out (red_flags_holdout.jsonl, never used for patterns or training)",
-                         load_authored("risk", "red_flags_holdout.jsonl", split="holdout"))):
+                         load_authored("risk", "red_flags_holdout.jsonl", split="holdout")),
+                        ("second BLIND hold-out (red_flags_holdout2.jsonl, written by another author without sight "
+                         "of the patterns, the model or the other examples)",
+                         load_authored("risk", "red_flags_holdout2.jsonl", split="holdout2"))):
         table, results = flag_table(triager, rows)
         lines += [f"## Red flags, {title}", "", "Rules + learned layer, as triage combines them.", "",
                   markdown_table(table), "", *flag_summary(rows, results), ""]
