@@ -61,3 +61,18 @@ def test_errors_are_clear(tmp_path):
     bad.write_bytes(b"not parquet at all")
     with pytest.raises(InputError, match="cannot read as parquet"):
         read_table(bad)
+
+
+@pytest.mark.parametrize("cells", [
+    ["ok", "=1+1", None, 3, "-5", "+44 20 7946 0000", "@user", "\tx", "\rx", float("nan"), "", "a=b"],
+    [1, 2, None],  # an object column without text
+    ["plain", "text"],
+])
+def test_formula_column_guard_equals_the_cell_guard(cells):
+    from complaint_insight.io import neutralise_formula_column
+
+    column = pd.Series(cells, dtype=object)
+    expected = column.map(neutralise_formula)
+    got = neutralise_formula_column(column)
+    assert got.tolist() == expected.tolist() or got.equals(expected)
+    assert column.tolist() == pd.Series(cells, dtype=object).tolist()  # the input is not changed
