@@ -3,12 +3,13 @@
 
     COMPLAINT_INSIGHT_DATASETS=/path/to/shared/datasets \\
     python benchmarks/scale_benchmark.py --rows 1000000 --jobs passthrough,triage-norisk,triage \\
-        --engines stream,dask --risk-rows 2000 --markdown docs/benchmarks/scale.md
+        --engines stream,dask --risk-rows 2000 [--formats csv,parquet]
 
 The input is built in a temporary folder (never in the repository) from the real corpora: the
 texts of NHS FFT, xfincorp and cesamard (``complaint_insight.datasets.load_corpus``, about 15k
 distinct texts) are shuffled (seed 0) and cycled, each pass in a new shuffled order, until there are
-``--rows`` rows; each row gets ``row_id`` (its number) and ``corpus``. Texts are not altered.
+``--rows`` rows; each row gets ``row_id`` (its number) and ``corpus``. Texts are not altered. The
+table is written as CSV or Parquet (``--formats``), and each run writes its output in the same format.
 
 Each run is a child process (``_child``) timed from start to end, model loading included; peak
 memory is sampled every 0.1 s over the child and all its descendants (the Dask scheduler, nanny and
@@ -52,7 +53,7 @@ class NoRiskTriageFunction(TriageFunction):
 
         triager = super().load()
         uniform = np.full(len(INTENSITY_LEVELS), 1 / len(INTENSITY_LEVELS))
-        triager.risk.assess = lambda texts: [RiskFinding([], 0, uniform) for _ in texts]
+        triager.risk.assess = lambda texts, words=None: [RiskFinding([], 0, uniform) for _ in texts]
         return triager
 
 
@@ -85,10 +86,10 @@ JOBS = {"triage": TriageFunction, "triage-norisk": NoRiskTriageFunction, "passth
 
 
 # -- input ------------------------------------------------------------------------------------------
-def build_input(rows: int) -> Path:
+def build_input(rows: int, fmt: str = "csv") -> Path:
     from complaint_insight.datasets import load_corpus
 
-    path = WORK / f"input_{rows}.csv"
+    path = WORK / f"input_{rows}.{fmt}"
     if path.is_file():
         return path
     WORK.mkdir(parents=True, exist_ok=True)
@@ -98,8 +99,11 @@ def build_input(rows: int) -> Path:
     order = np.concatenate([rng.permutation(len(corpora)) for _ in range(-(-rows // len(corpora)))])[:rows]
     frame = corpora.iloc[order].reset_index(drop=True)
     frame.insert(0, "row_id", np.arange(rows))
-    tmp = path.with_suffix(".tmp.csv")
-    frame.to_csv(tmp, index=False)
+    tmp = path.with_suffix(f".tmp.{fmt}")
+    if fmt == "parquet":
+        frame.to_parquet(tmp, index=False)
+    else:
+        frame.to_csv(tmp, index=False)
     os.replace(tmp, path)
     return path
 
@@ -133,7 +137,8 @@ def child(args) -> None:
 def timed(job: str, engine: str, input: Path, rows: int, chunk_size: int, workers: int) -> dict:
     import psutil
 
-    output = WORK / f"out_{job}_{engine}_{rows}.csv"
+    fmt = input.suffix.lstrip(".")
+    output = WORK / f"out_{job}_{engine}_{rows}.{fmt}"
     command = [sys.executable, __file__, "_child", "--job", job, "--engine", engine, "--input", str(input),
                "--output", str(output), "--chunk-size", str(chunk_size), "--workers", str(workers)]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
@@ -160,7 +165,7 @@ def timed(job: str, engine: str, input: Path, rows: int, chunk_size: int, worker
         raise SystemExit(f"{job}/{engine} failed:\n{err[-3000:]}")
     summary = json.loads(out.strip().splitlines()[-1])
     output.unlink(missing_ok=True)
-    return {"job": job, "engine": {"stream": "stream", "parallel": f"stream + {workers} local processes"}.get(engine, f"dask ({workers} workers)"), "rows": rows,
+    return {"job": job, "format": fmt, "engine": {"stream": "stream", "parallel": f"stream + {workers} local processes"}.get(engine, f"dask ({workers} workers)"), "rows": rows,
             "rows_out": summary["rows_out"], "by_status": summary["by_status"], "seconds": round(seconds, 1),
             "rows_per_s": round(rows / seconds),
             "steady_rows_per_s": None if summary["steady_rows_per_s"] is None else round(summary["steady_rows_per_s"]),
@@ -170,11 +175,11 @@ def timed(job: str, engine: str, input: Path, rows: int, chunk_size: int, worker
 
 def markdown(results: list[dict], args) -> str:
     lines = [
-        "| job | engine | rows | rows out | seconds (all) | rows/s (all) | rows/s (after 1st chunk) | peak total MB | peak one process MB |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| job | format (in and out) | engine | rows | rows out | seconds (all) | rows/s (all) | rows/s (after 1st chunk) | peak total MB | peak one process MB |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        lines.append(f"| {r['job']} | {r['engine']} | {r['rows']:,} | {r['rows_out']:,} | {r['seconds']} | "
+        lines.append(f"| {r['job']} | {r.get('format', 'csv')} | {r['engine']} | {r['rows']:,} | {r['rows_out']:,} | {r['seconds']} | "
                      f"{r['rows_per_s']:,} | {r['steady_rows_per_s'] or '-'} | {r['peak_total_mb']:,} | {r['peak_process_mb']:,} |")
     return "\n".join(lines) + "\n"
 
@@ -195,15 +200,16 @@ def main() -> None:
     parser.add_argument("--engines", default="stream,dask")
     parser.add_argument("--chunk-size", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--formats", default="csv", help="comma-separated: csv, parquet (input and output)")
     parser.add_argument("--json", default=None, help="append results as JSON lines to this file")
     args = parser.parse_args()
     if args.cmd == "_child":
         child(args)
         return
     results = []
-    for job in args.jobs.split(","):
+    for job, fmt in [(j, f) for j in args.jobs.split(",") for f in args.formats.split(",")]:
         rows = args.risk_rows if job == "triage" else args.rows
-        source = build_input(rows)
+        source = build_input(rows, fmt)
         for engine in args.engines.split(","):
             # The slow full triage runs on few rows: smaller chunks so that both Dask workers get work.
             chunk_size = min(args.chunk_size, max(1, rows // 8)) if job == "triage" else args.chunk_size
