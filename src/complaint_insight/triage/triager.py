@@ -207,6 +207,17 @@ class Triager:
             levels = np.stack([findings[i].intensity_proba for i in complaint_rows])
             intensity_of = dict(zip(complaint_rows, intensity_labels(levels, np.ones(len(complaint_rows), dtype=int))))
         construct = construct_result  # every field below is built here from validated parts
+        plain: dict[tuple[str, int], str] = {}
+
+        def plain_prompt(status: str, is_complaint: int) -> str:
+            # Without cues or red flags the prompt depends on these two only: one string object
+            # shared by all such rows (less memory, and pickled once when sent between processes).
+            prompt = plain.get((status, is_complaint))
+            if prompt is None:
+                prompt = plain[status, is_complaint] = build_prompt(policy, status=status, is_complaint=is_complaint,
+                                                                    cues=[], red_flags=[])
+            return prompt
+
         results = []
         for i, text in enumerate(strings):
             status = statuses[i]
@@ -244,8 +255,8 @@ class Triager:
                     severity_reason=reason,
                     intensity=intensity,
                     cues=cues,
-                    prompt=build_prompt(policy, status=status, is_complaint=is_complaint, cues=cues,
-                                        red_flags=red_flags),
+                    prompt=plain_prompt(status, is_complaint) if not (cues or red_flags) else
+                    build_prompt(policy, status=status, is_complaint=is_complaint, cues=cues, red_flags=red_flags),
                 )
             )
         return results
