@@ -4,6 +4,8 @@ Run: ``python benchmarks/risk_dev.py`` (add ``--corpus`` with ``COMPLAINT_INSIGH
 also report the share of real corpus texts that pass the rule prefilter and the share flagged).
 - DEV: ``training_data/risk/red_flags_dev.jsonl`` (split "dev"), written to probe phrasings unlike the
   training examples; used to judge pattern and training changes, never trained on.
+- PROBE: ``red_flags_probe.jsonl`` (split "probe"), written after the first pattern changes and
+  never used to tune them: a fresher estimate than DEV, whose misses guided those changes.
 - TEST: the ``split == "test"`` rows of the other authored files in ``training_data/risk``.
 Per flag type: recall (rules + learned model, as triage combines them), recall of the rules alone,
 and false alarms among texts without that flag; overall: "any flag" recall and the share of
@@ -52,10 +54,11 @@ def main() -> None:
     dev = load_authored("risk", "red_flags_dev.jsonl", split="dev")
     authored = pd.concat([load_authored("risk", "red_flags.jsonl", split="test"),
                           load_authored("risk", "ordinary.jsonl", split="test")], ignore_index=True)
-    for name, rows in (("DEV", dev), ("TEST", authored)):
+    probe = load_authored("risk", "red_flags_probe.jsonl", split="probe")
+    for name, rows in (("DEV", dev), ("PROBE", probe), ("TEST", authored)):
         table, summary, got = score(triager, rows)
         print(f"## {name}\n{table.to_string(index=False)}\n{summary}\n")
-        if args.show and name == "DEV":
+        if args.show and name in ("DEV", "PROBE"):
             for text, want, g in zip(rows["text"], rows["flags"], got):
                 if set(want) - set(g) or set(g) - set(want):
                     print(f"  want={sorted(want)} got={g}: {text[:110]}")
