@@ -48,9 +48,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", action="store_true", help="also measure prefilter and flagged shares on corpora")
     parser.add_argument("--n", type=int, default=20000, help="corpus texts per corpus")
+    parser.add_argument("--risk-model", default=None, help="risk model folder to score (default: the shipped one)")
     parser.add_argument("--show", action="store_true", help="print DEV misses and false alarms")
     args = parser.parse_args()
-    triager = Triager()
+    triager = Triager(risk_model=args.risk_model)
     dev = load_authored("risk", "red_flags_dev.jsonl", split="dev")
     authored = pd.concat([load_authored("risk", "red_flags.jsonl", split="test"),
                           load_authored("risk", "ordinary.jsonl", split="test")], ignore_index=True)
