@@ -6,6 +6,8 @@ also report the share of real corpus texts that pass the rule prefilter and the 
   training examples; used to judge pattern and training changes, never trained on.
 - PROBE: ``red_flags_probe.jsonl`` (split "probe"), written after the first pattern changes and
   never used to tune them: a fresher estimate than DEV, whose misses guided those changes.
+- PROBE2: ``red_flags_probe2.jsonl`` (split "probe2"), written last and scored once before and once
+  after the changes; its misses were not read (``--show`` never prints them).
 - TEST: the ``split == "test"`` rows of the other authored files in ``training_data/risk``.
 Per flag type: recall (rules + learned model, as triage combines them), recall of the rules alone,
 and false alarms among texts without that flag; overall: "any flag" recall and the share of
@@ -56,7 +58,8 @@ def main() -> None:
     authored = pd.concat([load_authored("risk", "red_flags.jsonl", split="test"),
                           load_authored("risk", "ordinary.jsonl", split="test")], ignore_index=True)
     probe = load_authored("risk", "red_flags_probe.jsonl", split="probe")
-    for name, rows in (("DEV", dev), ("PROBE", probe), ("TEST", authored)):
+    probe2 = load_authored("risk", "red_flags_probe2.jsonl", split="probe2")
+    for name, rows in (("DEV", dev), ("PROBE", probe), ("PROBE2", probe2), ("TEST", authored)):
         table, summary, got = score(triager, rows)
         print(f"## {name}\n{table.to_string(index=False)}\n{summary}\n")
         if args.show and name in ("DEV", "PROBE"):
