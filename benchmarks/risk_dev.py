@@ -42,7 +42,8 @@ def score(triager: Triager, rows: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     anyhit = np.array([bool(g) for g in got])
     summary = {"texts": len(rows), "any-flag recall": round(anyhit[pos].mean(), 3),
                "no-flag texts": int((~pos).sum()), "no-flag texts flagged": int(anyhit[~pos].sum()),
-               "no-flag false-alarm rate": round(anyhit[~pos].mean(), 3)}
+               "no-flag false-alarm rate": round(anyhit[~pos].mean(), 3),
+               "no-flag texts flagged by rules": int(np.array([bool(g) for g in rule])[~pos].sum())}
     return pd.DataFrame(table), summary, [sorted(g) for g in got]
 
 
