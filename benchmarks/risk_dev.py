@@ -8,6 +8,8 @@ also report the share of real corpus texts that pass the rule prefilter and the 
   never used to tune them: a fresher estimate than DEV, whose misses guided those changes.
 - PROBE2: ``red_flags_probe2.jsonl`` (split "probe2"), written last and scored once before and once
   after the changes; its misses were not read (``--show`` never prints them).
+- PROBE3: ``red_flags_probe3.jsonl`` (split "probe3"), written after every pattern and model change
+  (round 3 was written knowing PROBE2's topics), scored once before and once after, misses unread.
 - TEST: the ``split == "test"`` rows of the other authored files in ``training_data/risk``.
 Per flag type: recall (rules + learned model, as triage combines them), recall of the rules alone,
 and false alarms among texts without that flag; overall: "any flag" recall and the share of
@@ -60,7 +62,8 @@ def main() -> None:
                           load_authored("risk", "ordinary.jsonl", split="test")], ignore_index=True)
     probe = load_authored("risk", "red_flags_probe.jsonl", split="probe")
     probe2 = load_authored("risk", "red_flags_probe2.jsonl", split="probe2")
-    for name, rows in (("DEV", dev), ("PROBE", probe), ("PROBE2", probe2), ("TEST", authored)):
+    probe3 = load_authored("risk", "red_flags_probe3.jsonl", split="probe3")
+    for name, rows in (("DEV", dev), ("PROBE", probe), ("PROBE2", probe2), ("PROBE3", probe3), ("TEST", authored)):
         table, summary, got = score(triager, rows)
         print(f"## {name}\n{table.to_string(index=False)}\n{summary}\n")
         if args.show and name in ("DEV", "PROBE"):
