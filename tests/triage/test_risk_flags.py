@@ -81,6 +81,37 @@ def test_reports_by_relatives_neighbours_and_staff_count(rules, text):
     assert "safeguarding" in _flags(rules, text)
 
 
+
+# Issue 3: everyday and third-party wordings the broadened patterns are meant to catch (new sentences,
+# not copied from the DEV/PROBE sets), and near misses those broader patterns must still leave alone.
+@pytest.mark.parametrize("text, flag", [
+    ("Gran's dementia is bad now and her lodger has taken over the house and her pension.", "safeguarding"),
+    ("I'm her key worker and she told me her stepdad did the burns on her arms.", "safeguarding"),
+    ("The ward left Dad's levodopa hours late for days and now he can't swallow.", "medication_harm"),
+    ("She's been stockpiling her sertraline in a sock drawer.", "self_harm"),
+    ("They said it was just a migraine and it turned out she'd had a stroke.", "serious_harm_or_death"),
+    ("The surgery emailed my HIV clinic letter to my employer without my consent.", "data_breach"),
+    ("The taxi driver refused to take my sister because of her guide dog.", "discrimination"),
+    ("There's bare wiring hanging out of the ceiling rose above my son's bed.", "unsafe_environment"),
+    ("A patient headbutted the porter and split his lip.", "violence_aggression"),
+    ("Our case has been taken on by a firm of solicitors.", "legal_action"),
+])
+def test_everyday_and_third_party_wordings_are_flagged(rules, text, flag):
+    assert flag in _flags(rules, text)
+
+
+@pytest.mark.parametrize("text", [
+    "I don't want to live in this damp flat any more, please move us.",
+    "I threw myself into work after the diagnosis.",
+    "The kids were not allowed in the kitchen at the youth club for safety.",
+    "The corridor was full of beds and trolleys so it was hard to get past.",
+    "The radiators are so hot in the office.",
+    "My case was accepted by the council and the repairs are booked.",
+    "Because I have diabetes they made sure I had a snack, thank you.",
+])
+def test_broadened_patterns_leave_near_misses_alone(rules, text):
+    assert _flags(rules, text) == set()
+
 def test_hits_point_at_the_original_text(rules):
     text = "Mum was  left in SOAKED sheets for hours and nobody changed her."
     hits = rules.find_one(text)
