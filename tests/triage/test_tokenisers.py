@@ -49,3 +49,25 @@ def test_a_custom_token_pattern_is_used_as_given():
     block = _WordBlock({**DEFAULT_BLOCK, "token_pattern": r"\S+"}, np.ones(2), np.ones(2))
     assert not block.default_pattern
     assert block.tokens("a b! c") == ["a", "b!", "c"]
+
+
+chunk_pieces = st.one_of(
+    st.text(alphabet="abhe t'|!-\n\t\r\x0b\x0c\xa0\u2003", max_size=12),
+    st.sampled_from(["he", "the", "hes", "she", " he ", "n't", "didn't", "😟", "\u2019", "naïve", "m²", "İ", "  ", "a|b"]),
+)
+chunk_texts = st.lists(chunk_pieces, max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(chunk_texts)
+def test_chunk_index_fast_path_equals_the_boundary_scan(text):
+    """Finding words in the marked copy of a text gives the chunks the character scan gives."""
+    from complaint_insight.triage.rules import _ChunkIndex, letter_runs
+
+    low = text.lower()
+    words = letter_runs(low)
+    split_from = {"he": {"hes"}}
+    fast, slow = _ChunkIndex(low, words, split_from), _ChunkIndex(low, words, split_from)
+    slow.ascii_letters = False  # force the per-character boundary scan
+    for form in ("he", "the", "a", "b", "t", "n't", "na", "ve", "m", "i"):
+        assert fast.chunks(form) == slow.chunks(form), form

@@ -508,6 +508,9 @@ _LETTER_RUN = re.compile(r"[^\W\d_]+")
 # Lower-case ASCII letters stay, every other byte becomes a space: bytes.translate + split finds
 # the letter runs of an ASCII text several times faster than a regular expression.
 _ASCII_RUNS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+# The same, with spaces (chunk boundaries in a text of single spaces) marked "|" (see _ChunkIndex).
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_MARKED = bytes(c if 97 <= c <= 122 else 124 if c == 32 else 32 for c in range(256))
 # A sentence end as spaCy tokenises it: punctuation before a space (not "3.5" or an e-mail address).
 _SPACES = re.compile(r"\s+")
 _BOUNDARY = re.compile(r"[.!?]+(?=\s|$)|\n+")
@@ -551,9 +554,9 @@ def _window(low: str, start: int, end: int) -> tuple[int, int]:
 class _ChunkIndex:
     """Where words occur in one text, counted in whitespace-separated chunks (found on demand)."""
 
-    __slots__ = ("low", "words", "split_from", "spaces", "cache", "single")
+    __slots__ = ("low", "words", "split_from", "spaces", "cache", "single", "marked", "shift", "ascii_letters")
 
-    def __init__(self, low: str, words: set[str], split_from: dict[str, set[str]], others: list[str]):
+    def __init__(self, low: str, words: set[str], split_from: dict[str, set[str]]):
         self.low = low
         self.words = words
         self.split_from = split_from
@@ -561,31 +564,76 @@ class _ChunkIndex:
         self.cache: dict[str, list[int]] = {}
         # With single spaces only, the chunk of a position is the count of spaces before it (fast, in C).
         self.single = not ("  " in low or "\n" in low or "\t" in low or "\r" in low)
+        self.marked: str | None = None
+        self.shift = 0
+        self.ascii_letters: bool | None = None
+
+    def _letters_ascii(self) -> bool:
+        """Are all the text's letters ASCII? (Emoji, curly quotes and dashes are not letters.)"""
+        if self.ascii_letters is None:
+            low = self.low
+            self.ascii_letters = low.isascii() or not any(c.isalnum() for c in _NON_ASCII.findall(low))
+        return self.ascii_letters
+
+    def _marked(self) -> str:
+        """The text (letters all ASCII) as letter runs between single spaces, each chunk boundary a ``|``: "| a | b c |".
+
+        ``" he "`` is then found only where "he" is a whole letter run (not in "the" or "help"),
+        so finding a word costs one ``str.find`` per real occurrence; the ``|`` before a position
+        count its chunk (other characters become "?", a non-letter). ``shift`` aligns that count with :meth:`_chunk_of` (used for other forms).
+        """
+        if self.marked is None:
+            low = self.low
+            if self.single:  # chunks are separated by single spaces only: as _chunk_of counts them
+                text, self.shift = low, 1
+            else:  # str.split() and \s+ agree on ASCII whitespace; a leading run is one chunk less
+                text, self.shift = " ".join(low.split()), 0 if low[:1].isspace() else 1
+            self.marked = "| " + text.encode("ascii", "replace").translate(_ASCII_MARKED).decode("ascii").replace("|", " | ") + " |"
+        return self.marked
+
+    def _chunk_of(self, starts: list[int]) -> list[int]:
+        low = self.low
+        if self.single:
+            return sorted({low.count(" ", 0, at) for at in starts})
+        if self.spaces is None:
+            self.spaces = [m.start() for m in _SPACES.finditer(low)]
+        spaces = self.spaces
+        return sorted({bisect_right(spaces, at) for at in starts})
 
     def chunks(self, form: str) -> list[int]:
         found = self.cache.get(form)
         if found is None:
             low = self.low
             starts = []
-            if form.isalpha():  # the word itself, or a run spaCy would cut it out of ("hes" for "he")
-                for run in (form, *(run for run in self.split_from.get(form, ()) if run in self.words)):
-                    at, end = low.find(run), len(run)
-                    while at >= 0:  # str.find + a boundary check is much faster than a regex here
-                        if (at == 0 or not low[at - 1].isalpha()) and not low[at + end : at + end + 1].isalpha():
-                            starts.append(at)
-                        at = low.find(run, at + end)
+            if form.isalpha():  # the word itself, or runs spaCy would cut it out of ("hes" for "he")
+                hidden = self.split_from.get(form)
+                runs = (form, *[run for run in hidden if run in self.words]) if hidden else (form,)
             else:
-                at = low.find(form)
-                while at >= 0:
-                    starts.append(at)
-                    at = low.find(form, at + 1)
-            if self.single:
-                found = sorted({low.count(" ", 0, at) for at in starts})
+                runs = ()
+            if runs and self._letters_ascii():
+                marked = self._marked()
+                for run in runs:
+                    needle = " " + run + " "
+                    at = marked.find(needle)
+                    while at >= 0:
+                        starts.append(at)
+                        at = marked.find(needle, at + len(needle) - 1)
+                shift = self.shift
+                found = sorted({marked.count("|", 0, at) - shift for at in starts})
             else:
-                if self.spaces is None:
-                    self.spaces = [m.start() for m in _SPACES.finditer(low)]
-                spaces = self.spaces
-                found = sorted({bisect_right(spaces, at) for at in starts})
+                if runs:
+                    for run in runs:
+                        at, end = low.find(run), len(run)
+                        while at >= 0:  # str.find + a boundary check is much faster than a regex here
+                            if (at == 0 or not low[at - 1].isalpha()) and not low[at + end : at + end + 1].isalpha():
+                                starts.append(at)
+                            at = low.find(run, at + end)
+                else:
+                    at = low.find(form)
+                    while at >= 0:
+                        starts.append(at)
+                        at = low.find(form, at + 1)
+                found = self._chunk_of(starts)
             self.cache[form] = found
         return found
 
@@ -632,6 +680,8 @@ class RedFlagRules:
         # token's text is always a substring of its whitespace-separated chunk.
         self._other_forms = tuple(sorted({f for r in self._rules for forms, _ in r.chain for f in forms if not f.isalpha()}))
         self._needs_others = [any(not f.isalpha() for forms, _ in r.chain for f in forms) for r in self._rules]
+        self._spec_others = {spec: tuple(sorted(f for f in spec if not f.isalpha()))
+                             for r in self._rules for spec in r.specs if not all(f.isalpha() for f in spec)}
         self._split_from: dict[str, set[str]] = {}  # piece -> the runs it hides in (for finding it)
         for run, pieces in self._split.items():
             for piece in pieces:
@@ -716,27 +766,27 @@ class RedFlagRules:
         if not present:
             return []
         others: list[str] | None = None
+        with_others = words
         out: set[int] = set()
         rules = self._rules
         needs_others = self._needs_others
+        spec_others = self._spec_others
         by_anchor = self._by_anchor
         index: _ChunkIndex | None = None
         if len(present) == 1:
             (word,) = present
             ids: Any = by_anchor[word]
         else:
-            ids = sorted({i for word in present for i in by_anchor[word]})  # each rule once
+            ids = {i for word in present for i in by_anchor[word]}  # each rule once
         for i in ids:
             rule = rules[i]
-            if others is None and needs_others[i]:
-                others = [f for f in self._other_forms if f in low]  # once per text, only if needed
-                if others:
-                    words = words.union(others)
             missing = False
             for spec in rule.specs:  # a plain loop: cheaper than any() over a generator here
                 if words.isdisjoint(spec):
-                    missing = True
-                    break
+                    extra = spec_others.get(spec)  # forms that are not letter runs ("n't"): substrings
+                    if extra is None or not any(f in low for f in extra):
+                        missing = True
+                        break
             if missing:
                 continue
             if rule.requires and words.isdisjoint(self._requires_words[i]):
@@ -744,8 +794,14 @@ class RedFlagRules:
                     continue
             if len(rule.chain) > 1:
                 if index is None:
-                    index = _ChunkIndex(low, words, self._split_from, others or [])
-                if not _chain_fits(rule.chain, index, words):
+                    index = _ChunkIndex(low, words, self._split_from)
+                if needs_others[i]:  # forms that are not letter runs ("n't", "£"): found once per text, if needed
+                    if others is None:
+                        others = [f for f in self._other_forms if f in low]
+                        with_others = words.union(others) if others else words
+                    if not _chain_fits(rule.chain, index, with_others):
+                        continue
+                elif not _chain_fits(rule.chain, index, words):
                     continue
             out.add(i)
         return sorted(out)
