@@ -71,3 +71,27 @@ def test_chunk_index_fast_path_equals_the_boundary_scan(text):
     slow.ascii_letters = False  # force the per-character boundary scan
     for form in ("he", "the", "a", "b", "t", "n't", "na", "ve", "m", "i"):
         assert fast.chunks(form) == slow.chunks(form), form
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 7), st.floats(-2, 2, width=32)), max_size=5), min_size=1, max_size=40),
+       st.integers(1, 9))
+def test_word_features_dot_equals_the_dense_product_at_any_block_size(rows, block_rows):
+    """Blocked ``X @ W`` (rows without terms included) gives every row the same sum as one pass."""
+    import numpy as np
+
+    from complaint_insight.triage.scorer import WordFeatures
+
+    indptr = np.cumsum([0] + [len(r) for r in rows]).astype(np.int64)
+    indices = np.asarray([c for r in rows for c, _ in r], dtype=np.int32)
+    values = np.asarray([v for r in rows for _, v in r], dtype=np.float64)
+    features = WordFeatures(indptr, indices, values, 8, "")
+    weights = np.arange(24, dtype=np.float32).reshape(8, 3) / 7
+    dense = np.zeros((len(rows), 8), dtype=np.float32)
+    for i, r in enumerate(rows):
+        for c, v in r:
+            dense[i, c] += np.float32(v)
+    got = features.dot(weights, block_rows=block_rows)
+    assert got.shape == (len(rows), 3)
+    np.testing.assert_allclose(got, dense.astype(np.float64) @ weights.astype(np.float64), rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(got, features.dot(weights, block_rows=len(rows)))

@@ -49,15 +49,26 @@ class WordFeatures(NamedTuple):
     width: int  # vocabulary size
     vocabulary_sha256: str
 
-    def dot(self, weights: np.ndarray) -> np.ndarray:
-        """``X @ weights`` for a dense ``(width, k)`` weight matrix (float32 products, float64 result)."""
+    def dot(self, weights: np.ndarray, block_rows: int = 256) -> np.ndarray:
+        """``X @ weights`` for a dense ``(width, k)`` weight matrix (float32 products, float64 result).
+
+        Done ``block_rows`` rows at a time: the gathered weight rows of a block stay in the CPU cache
+        (all at once they are tens of MB), about twice as fast; each row's sum is the same either way.
+        """
         rows = len(self.indptr) - 1
-        if len(self.indices) == 0:
-            return np.zeros((rows, weights.shape[1]))
-        contributions = weights[self.indices] * self.values.astype(weights.dtype)[:, None]
-        starts = self.indptr[:-1]
-        out = np.add.reduceat(contributions, np.minimum(starts, len(contributions) - 1), axis=0).astype(np.float64)
-        out[self.indptr[1:] == starts] = 0.0  # reduceat returns one element for an empty row
+        out = np.zeros((rows, weights.shape[1]))
+        indptr, indices, values = self.indptr, self.indices, self.values
+        for a in range(0, rows, block_rows):
+            b = min(rows, a + block_rows)
+            lo, hi = indptr[a], indptr[b]
+            if hi == lo:
+                continue  # no terms in these rows: zeros
+            contributions = weights[indices[lo:hi]] * values[lo:hi].astype(weights.dtype)[:, None]
+            starts = indptr[a:b] - lo
+            filled = indptr[a + 1 : b + 1] - lo > starts
+            # reduceat sums from each start to the next one, so only rows with terms may be given:
+            # an empty row's start would cut the row before it short.
+            out[a:b][filled] = np.add.reduceat(contributions, starts[filled], axis=0)
         return out
 
     def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
