@@ -101,3 +101,15 @@ def test_parallel_batch_matches_serial(triager):
     parallel = Triager(n_jobs=2).assess_many(texts)
     assert [r.complaint_probability for r in parallel] == [r.complaint_probability for r in serial]
     assert not any(math.isnan(r.complaint_probability) for r in serial)
+
+
+def test_long_batches_scored_in_blocks_match_one_block(triager, monkeypatch):
+    """Blocks of SERIAL_BLOCK_ROWS change neither results nor the row an error names."""
+    from complaint_insight.triage import triager as triager_module
+
+    texts = ["The nurse was rude and I waited four hours", "Lovely staff, thank you", "", "No one fed my dad"] * 300
+    whole = triager.assess_many(texts)
+    monkeypatch.setattr(triager_module, "SERIAL_BLOCK_ROWS", 7)
+    assert [r.model_dump() for r in triager.assess_many(texts)] == [r.model_dump() for r in whole]
+    with pytest.raises(TypeError, match="row 1000"):
+        triager.assess_many(texts[:1000] + [["not", "text"]] + texts[:200])
