@@ -89,8 +89,9 @@ def main() -> None:
     for name in ("xfincorp", "cesamard", "nhs_fft"):
         texts = load_corpus(name)["text"].tolist()
         corpora[name] = texts[: args.rows] if args.rows else texts
-    lines = [f"## Speed (under load: shared 2-core machine, load average {os.getloadavg()[0]:.1f} at start; "
-             "the lead reruns on a quiet machine)", "",
+    load = os.getloadavg()[0]
+    state = "quiet machine" if load < 2 else "under load: shared machine"
+    lines = [f"## Speed ({state}: 2 cores, load average {load:.1f} at start)", "",
              f"Command: `COMPLAINT_INSIGHT_DATASETS=/path/to/shared/datasets python benchmarks/risk_speed.py"
              f"{' --rows ' + str(args.rows) if args.rows else ''}`; best of {args.repeats}; one process, one core.", "",
              "### The risk layer alone (rules + learned heads), per 1,000 readable texts", "",
