@@ -1,6 +1,5 @@
 """The whole triage on single texts, batches, DataFrames and the CLI: one code path, same answers."""
 import pandas as pd
-import pytest
 
 from complaint_insight.triage.result import ROW_COLUMNS
 

@@ -1,7 +1,6 @@
 """Recall and precision of the redactor against labelled sentences (training_data/privacy/*.jsonl)."""
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
