@@ -554,7 +554,8 @@ def _window(low: str, start: int, end: int) -> tuple[int, int]:
 class _ChunkIndex:
     """Where words occur in one text, counted in whitespace-separated chunks (found on demand)."""
 
-    __slots__ = ("low", "words", "split_from", "spaces", "cache", "single", "marked", "shift", "ascii_letters")
+    __slots__ = ("low", "words", "split_from", "spaces", "cache", "single", "marked", "shift",
+                 "ascii_letters")
 
     def __init__(self, low: str, words: set[str], split_from: dict[str, set[str]]):
         self.low = low
@@ -576,11 +577,12 @@ class _ChunkIndex:
         return self.ascii_letters
 
     def _marked(self) -> str:
-        """The text (letters all ASCII) as letter runs between single spaces, each chunk boundary a ``|``: "| a | b c |".
+        """The text (letters all ASCII) as letter runs between spaces, chunk boundaries ``|``: "| a | b c |".
 
         ``" he "`` is then found only where "he" is a whole letter run (not in "the" or "help"),
         so finding a word costs one ``str.find`` per real occurrence; the ``|`` before a position
-        count its chunk (other characters become "?", a non-letter). ``shift`` aligns that count with :meth:`_chunk_of` (used for other forms).
+        count its chunk (other characters become "?", a non-letter). ``shift`` aligns that count
+        with :meth:`_chunk_of`, which counts the chunks of the other forms.
         """
         if self.marked is None:
             low = self.low
@@ -588,7 +590,8 @@ class _ChunkIndex:
                 text, self.shift = low, 1
             else:  # str.split() and \s+ agree on ASCII whitespace; a leading run is one chunk less
                 text, self.shift = " ".join(low.split()), 0 if low[:1].isspace() else 1
-            self.marked = "| " + text.encode("ascii", "replace").translate(_ASCII_MARKED).decode("ascii").replace("|", " | ") + " |"
+            letters = text.encode("ascii", "replace").translate(_ASCII_MARKED).decode("ascii")
+            self.marked = "| " + letters.replace("|", " | ") + " |"
         return self.marked
 
     def _chunk_of(self, starts: list[int]) -> list[int]:
@@ -620,19 +623,19 @@ class _ChunkIndex:
                         at = marked.find(needle, at + len(needle) - 1)
                 shift = self.shift
                 found = sorted({marked.count("|", 0, at) - shift for at in starts})
-            else:
-                if runs:
-                    for run in runs:
-                        at, end = low.find(run), len(run)
-                        while at >= 0:  # str.find + a boundary check is much faster than a regex here
-                            if (at == 0 or not low[at - 1].isalpha()) and not low[at + end : at + end + 1].isalpha():
-                                starts.append(at)
-                            at = low.find(run, at + end)
-                else:
-                    at = low.find(form)
+            elif runs:  # letters beyond ASCII: str.find + a boundary check (much faster than a regex)
+                for run in runs:
+                    at, end = low.find(run), len(run)
                     while at >= 0:
-                        starts.append(at)
-                        at = low.find(form, at + 1)
+                        if (at == 0 or not low[at - 1].isalpha()) and not low[at + end : at + end + 1].isalpha():
+                            starts.append(at)
+                        at = low.find(run, at + end)
+                found = self._chunk_of(starts)
+            else:  # not a letter run ("n't", "£"): any substring
+                at = low.find(form)
+                while at >= 0:
+                    starts.append(at)
+                    at = low.find(form, at + 1)
                 found = self._chunk_of(starts)
             self.cache[form] = found
         return found
@@ -795,7 +798,7 @@ class RedFlagRules:
             if len(rule.chain) > 1:
                 if index is None:
                     index = _ChunkIndex(low, words, self._split_from)
-                if needs_others[i]:  # forms that are not letter runs ("n't", "£"): found once per text, if needed
+                if needs_others[i]:  # forms that are not letter runs ("n't", "£"): found once per text
                     if others is None:
                         others = [f for f in self._other_forms if f in low]
                         with_others = words.union(others) if others else words

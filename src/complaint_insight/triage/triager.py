@@ -176,20 +176,21 @@ class Triager:
                 for a, b in zip(bounds, bounds[1:])
             )
             return [result for chunk in chunks for result in chunk]
-        if len(texts) >= PAUSE_GC_ROWS:
-            with _collector_paused():
-                if len(texts) <= SERIAL_BLOCK_ROWS:
-                    return self._assess_serial(texts, labels)
-                # Every row's result depends on that row alone, so blocks change nothing but speed.
-                results: list[TriageResult] = []
-                for a in range(0, len(texts), SERIAL_BLOCK_ROWS):
-                    b = a + SERIAL_BLOCK_ROWS
-                    results.extend(self._assess_serial(texts[a:b], None if labels is None else labels[a:b], first_row=a))
-                return results
-        return self._assess_serial(texts, labels)
+        if len(texts) < PAUSE_GC_ROWS:
+            return self._assess_serial(texts, labels)
+        # Every row's result depends on that row alone, so blocks change nothing but speed.
+        results: list[TriageResult] = []
+        with _collector_paused():
+            for a in range(0, len(texts), SERIAL_BLOCK_ROWS):
+                b = a + SERIAL_BLOCK_ROWS
+                part = None if labels is None else labels[a:b]
+                results.extend(self._assess_serial(texts[a:b], part, first_row=a))
+        return results
 
-    def _assess_serial(self, texts: list[Any], labels: list[Any] | None, first_row: int = 0) -> list[TriageResult]:
-        names = labels if labels is not None else range(first_row, first_row + len(texts))  # rows named in errors
+    def _assess_serial(self, texts: list[Any], labels: list[Any] | None,
+                       first_row: int = 0) -> list[TriageResult]:
+        # Errors name the row: its label, else its number in the whole batch.
+        names = labels if labels is not None else range(first_row, first_row + len(texts))
         strings = [coerce_text(t, row=name) for t, name in zip(texts, names)]
         statuses = [reading_status(s) for s in strings]
         scorable = [i for i, st in enumerate(statuses) if st == "ok"]
