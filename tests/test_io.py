@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from complaint_insight.errors import InputError
-from complaint_insight.io import iter_table, neutralise_formula, read_table, write_table
+from complaint_insight.io import TableWriter, iter_table, neutralise_formula, read_table, write_table
 
 
 @pytest.fixture
@@ -22,6 +22,37 @@ def test_round_trip_keeps_rows_order_and_values(tmp_path, frame, suffix):
     assert list(back["id"].astype(str)) == ["001", "002", "003", "004"] if suffix != ".jsonl" else True
     assert list(back["text"]) == ["N/A", "=1+1", "-5", "fine"]  # "N/A" is an answer, not a missing value
     assert len(back) == 4
+
+
+@pytest.mark.parametrize("suffix, sep", [(".csv", ","), (".tsv", "\t")])
+def test_csv_cells_of_every_column_type(tmp_path, suffix, sep):
+    import csv
+
+    import numpy as np
+
+    frame = pd.DataFrame({
+        "text": pd.array(['a "quoted", word', "line\rbreak\nand more", None], dtype="str"),
+        "flag": [True, False, True],
+        "maybe": pd.array([True, None, False], dtype="boolean"),
+        "n": [1, -2, 3],
+        "nullable": pd.array([1, None, 3], dtype="Int64"),
+        "p": [0.25, np.nan, 0.9930111041836676],
+        "when": pd.to_datetime(["2026-01-02", "2026-01-03", None]),
+        "mixed": [[1, 2], {"a": 1}, None],
+    })
+    path = tmp_path / f"t{suffix}"
+    with TableWriter(path) as writer:  # two writes: the header only once
+        writer.write(frame.iloc[:2])
+        writer.write(frame.iloc[2:])
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh, delimiter=sep))
+    assert rows[0] == list(frame.columns)
+    assert rows[1:] == [
+        ['a "quoted", word', "True", "True", "1", "1", "0.25", "2026-01-02 00:00:00", "[1, 2]"],
+        ["line\rbreak\nand more", "False", "", "-2", "", "", "2026-01-03 00:00:00", "{'a': 1}"],
+        ["", "True", "False", "3", "3", "0.9930111041836676", "", ""],
+    ]
+    assert path.read_bytes().count(b"\r\n") == 4  # CRLF line ends; the cell's own break is inside quotes
 
 
 def test_csv_formula_guard(tmp_path, frame):
