@@ -137,3 +137,13 @@ def test_theme_assignment_on_the_cluster_matches_the_streaming_engine(client, tm
     assert main(["themes", str(src), "-o", str(cluster), *common, "--engine", "dask",
                  "--scheduler", client.scheduler.address]) == 0
     assert cluster.read_bytes() == stream.read_bytes()
+
+
+def test_local_cluster_workers_run_without_profiler_and_the_setting_ends_with_it():
+    from complaint_insight.scale.dask import LOCAL_CLUSTER_CONFIG, dask_client
+
+    before = dask.config.get("distributed.worker.profile.enabled")
+    with dask_client(workers=1) as client:
+        settings = client.run(lambda: {key: dask.config.get(key) for key in LOCAL_CLUSTER_CONFIG})
+        assert list(settings.values()) == [LOCAL_CLUSTER_CONFIG]
+    assert dask.config.get("distributed.worker.profile.enabled") == before
