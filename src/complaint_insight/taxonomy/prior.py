@@ -70,7 +70,8 @@ class SimilarityPrior:
             descriptions.append(desc)
             examples.append(ex)
         # All prototypes in two matrices, with the row where each category's block starts,
-        # so one product and one segmented max score every category at once.
+        # so one product and one segmented max score every category at once. Every block has at
+        # least one row (a category's own description; examples fall back to it), as reduceat needs.
         self.descriptions = np.vstack(descriptions).astype(np.float32)
         self.description_starts = np.cumsum([0] + [len(d) for d in descriptions[:-1]])
         self.examples = np.vstack(examples).astype(np.float32)
