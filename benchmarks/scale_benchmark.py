@@ -15,6 +15,10 @@ Each run is a child process (``_child``) timed from start to end, model loading 
 memory is sampled every 0.1 s over the child and all its descendants (the Dask scheduler, nanny and
 worker processes): "peak total" is the largest sum of their resident set sizes at one moment.
 
+Before each run, ``host_check`` times two processes running a fixed pure-Python loop (2.1-2.2 s
+on a quiet host here): the virtual machine's host varies by up to 25 %, and this figure says how
+fast the two cores were during that run.
+
 Jobs: ``triage`` (the full CLI pipeline), ``triage-norisk`` (the same with the risk layer replaced
 by a no-op, to separate the engine from the risk layer's speed), ``passthrough`` (no model: reads,
 counts, writes; the engine's own ceiling).
@@ -108,6 +112,28 @@ def build_input(rows: int, fmt: str = "csv") -> Path:
     return path
 
 
+# -- host speed -------------------------------------------------------------------------------------
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+def host_check() -> float:
+    """Seconds for two processes to run a fixed pure-Python loop each (2.1 s on a quiet host here).
+
+    The virtual machine's host varies by up to 25 % within an afternoon; this figure, taken just
+    before each run, shows how fast the two cores were, so runs at different times can be compared.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2) as pool:
+        started = time.perf_counter()
+        list(pool.map(_spin, [60_000_000, 60_000_000]))
+        return round(time.perf_counter() - started, 2)
+
+
 # -- one timed run -------------------------------------------------------------------------------
 def child(args) -> None:
     from complaint_insight.scale.streaming import DaskExecutor, ParallelExecutor, stream_table
@@ -142,6 +168,8 @@ def timed(job: str, engine: str, input: Path, rows: int, chunk_size: int, worker
     command = [sys.executable, __file__, "_child", "--job", job, "--engine", engine, "--input", str(input),
                "--output", str(output), "--chunk-size", str(chunk_size), "--workers", str(workers)]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
+    host = host_check()
+    clock = time.strftime("%H:%M")
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     root = psutil.Process(proc.pid)
@@ -170,16 +198,16 @@ def timed(job: str, engine: str, input: Path, rows: int, chunk_size: int, worker
             "rows_per_s": round(rows / seconds),
             "steady_rows_per_s": None if summary["steady_rows_per_s"] is None else round(summary["steady_rows_per_s"]),
             "peak_total_mb": round(peak_total / 2**20),
-            "peak_process_mb": round(peak_single / 2**20)}
+            "peak_process_mb": round(peak_single / 2**20), "started": clock, "host_check_s": host}
 
 
 def markdown(results: list[dict], args) -> str:
     lines = [
-        "| job | format (in and out) | engine | rows | rows out | seconds (all) | rows/s (all) | rows/s (after 1st chunk) | peak total MB | peak one process MB |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| started | host check (s) | job | format (in and out) | engine | rows | rows out | seconds (all) | rows/s (all) | rows/s (after 1st chunk) | peak total MB | peak one process MB |",
+        "|---|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        lines.append(f"| {r['job']} | {r.get('format', 'csv')} | {r['engine']} | {r['rows']:,} | {r['rows_out']:,} | {r['seconds']} | "
+        lines.append(f"| {r.get('started', '-')} | {r.get('host_check_s', '-')} | {r['job']} | {r.get('format', 'csv')} | {r['engine']} | {r['rows']:,} | {r['rows_out']:,} | {r['seconds']} | "
                      f"{r['rows_per_s']:,} | {r['steady_rows_per_s'] or '-'} | {r['peak_total_mb']:,} | {r['peak_process_mb']:,} |")
     return "\n".join(lines) + "\n"
 
