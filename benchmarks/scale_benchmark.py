@@ -13,10 +13,11 @@ table is written as CSV or Parquet (``--formats``), and each run writes its outp
 
 Each run is a child process (``_child``) timed from start to end, model loading included; peak
 memory is sampled every 0.1 s over the child and all its descendants (the Dask scheduler, nanny and
-worker processes): "peak total" is the largest sum of their resident set sizes at one moment. The same sampling sums their CPU time (user + system).
+worker processes): "peak total" is the largest sum of their resident set sizes at one moment. The
+same sampling sums their CPU time (user + system).
 
 Before each run, ``host_check`` times two processes running a fixed pure-Python loop (2.1-2.2 s
-on a quiet host here): the virtual machine's host varies by up to 25 %, and this figure says how
+on a quiet host here, up to 3.2 s when the virtual machine's host is busy): this figure says how
 fast the two cores were during that run.
 
 Jobs: ``triage`` (the full CLI pipeline), ``triage-norisk`` (the same with the risk layer replaced
@@ -121,10 +122,10 @@ def _spin(n: int) -> int:
 
 
 def host_check() -> float:
-    """Seconds for two processes to run a fixed pure-Python loop each (2.1 s on a quiet host here).
+    """Seconds for two processes to run a fixed pure-Python loop each (2.1-2.2 s on a quiet host here).
 
-    The virtual machine's host varies by up to 25 % within an afternoon; this figure, taken just
-    before each run, shows how fast the two cores were, so runs at different times can be compared.
+    The virtual machine's host speed varies within an afternoon; this figure, taken just before
+    each run, shows how fast the two cores were, so runs at different times can be compared.
     """
     from concurrent.futures import ProcessPoolExecutor
 

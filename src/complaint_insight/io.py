@@ -205,9 +205,9 @@ def _csv_array(column: pd.Series):
         missing = column.isna().to_numpy()
         values = np.where(column.fillna(False).to_numpy(dtype=bool), "True", "False")
         return pa.array(values, mask=missing, type=pa.string())
-    if pd.api.types.is_string_dtype(dtype) and dtype != object:
-        return pa.array(column, from_pandas=True)
-    if dtype.kind in "iuf" and (dtype.kind != "f" or dtype.itemsize in (4, 8)):  # numpy and nullable numbers
+    text = pd.api.types.is_string_dtype(dtype) and dtype != object
+    number = dtype.kind in "iu" or (dtype.kind == "f" and dtype.itemsize in (4, 8))  # numpy and nullable
+    if text or number:
         return pa.array(column, from_pandas=True)
     missing = column.isna().to_numpy()
     values = column.to_numpy(dtype=object)
