@@ -247,4 +247,6 @@ def test_token_is_asked_for_and_kept_for_the_tab(page):
         page.keyboard.press("Control+Enter")
         assert verdict(page) == "Treat this as a complaint."
         page.reload()
-        assert page.get_by_label("Access token").input_value() == "page-token-123"
+        kept = page.get_by_label("Access token")
+        kept.wait_for(state="visible")  # shown once /healthz says a token is needed
+        assert kept.input_value() == "page-token-123"

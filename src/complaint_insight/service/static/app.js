@@ -12,6 +12,9 @@
   const tokenInput = document.getElementById("token");
   const resultBody = document.getElementById("result-body");
   let authRequired = false;
+  // Restored at once (sessionStorage is synchronous), not after /healthz answers, so a reload never
+  // shows an empty field for a moment and a check sent before /healthz answers still carries it.
+  tokenInput.value = sessionStorage.getItem(TOKEN_KEY) || "";
   let busy = false;
   let runs = 0; // a later check makes the suggestions of an earlier one stale
   // Suggested categories come from these taxonomies (shown in this order); short names for the page.
@@ -262,7 +265,6 @@
     .then((health) => {
       authRequired = Boolean(health.auth_required);
       tokenField.hidden = !authRequired;
-      tokenInput.value = sessionStorage.getItem(TOKEN_KEY) || "";
     })
     .catch(() => {
       // The first check will report an unreachable service.
