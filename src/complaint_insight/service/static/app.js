@@ -12,8 +12,8 @@
   const tokenInput = document.getElementById("token");
   const resultBody = document.getElementById("result-body");
   let authRequired = false;
-  // Restored at once (sessionStorage is synchronous), not after /healthz answers, so a reload never
-  // shows an empty field for a moment and a check sent before /healthz answers still carries it.
+  // Restored at once (sessionStorage is synchronous), not after /healthz answers: the field is
+  // already filled when /healthz shows it, so a reload never shows it empty for a moment.
   tokenInput.value = sessionStorage.getItem(TOKEN_KEY) || "";
   let busy = false;
   let runs = 0; // a later check makes the suggestions of an earlier one stale
